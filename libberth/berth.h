@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* the module SDK: everything a module or client of berth includes */
+
+#include "berth-content-store.h"
+#include "berth-driver.h"
+#include "berth-error.h"
+#include "berth-module.h"
+#include "berth-paths.h"
+#include "berth-plugin-config.h"
+#include "berth-reference.h"
+#include "berth-runtime.h"
+#include "berth-snapshotter.h"
+#include "berth-transport.h"
