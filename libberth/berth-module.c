@@ -87,8 +87,9 @@ berth_module_type_load (GTypeModule *module)
     {
       const guint *abi;
 
-      /* local binding: modules never see each other's symbols */
-      self->library = g_module_open (self->path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+      /* bind now: an unresolved symbol fails here, with a reason, and not
+       * later by killing berthd; local: modules never see each other's symbols */
+      self->library = g_module_open (self->path, G_MODULE_BIND_LOCAL);
       if (self->library == NULL)
         {
           g_set_error (&self->load_error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot open: %s",

@@ -6,6 +6,7 @@
 #include "berth-content-store.h"
 #include "berth-driver.h"
 #include "berth-error.h"
+#include "berth-json.h"
 #include "berth-module.h"
 #include "berth-paths.h"
 #include "berth-plugin-config.h"

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BerthCli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "berth-cli.h"
+
+#define BERTH_DBUS_NAME "org.berth.Berth1"
+#define BERTH_DBUS_PATH "/org/berth/Berth1"
+
+static GOptionEntry global_entries[] = {
+  { "address", 'H', 0, G_OPTION_ARG_STRING, NULL, "berthd's D-Bus address, a socket path, or \"system\" (env BERTH_ADDRESS)", "ADDRESS" },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL, "Print JSON", NULL },
+  { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL, "Say more about what happens", NULL },
+  { NULL },
+};
+
+/**
+ * berth_cli_global_entries:
+ * @cli: the CLI state the options write to
+ *
+ * Returns: the options every command accepts
+ */
+const GOptionEntry *
+berth_cli_global_entries (BerthCli *cli)
+{
+  global_entries[0].arg_data = &cli->address;
+  global_entries[1].arg_data = &cli->json;
+  global_entries[2].arg_data = &cli->verbose;
+  return global_entries;
+}
+
+static void
+print_usage_hint (const gchar *command, const gchar *params)
+{
+  g_printerr ("\nUsage:  %s %s\n\nRun '%s --help' for more information\n", command, params,
+              command);
+}
+
+/**
+ * berth_cli_parse:
+ * @cli: the CLI state
+ * @params: the parameter string for usage, e.g. "[OPTIONS] PLUGIN [PLUGIN...]"
+ * @summary: (nullable): one paragraph for --help
+ * @entries: (nullable): the command's own options
+ * @min_args: fewest positional arguments
+ * @max_args: most positional arguments, or -1 for any number
+ * @argc: (inout): the arguments; argv[0] is the full command
+ * @argv: (inout): the arguments
+ * @exit_code: (out): the exit code when this returns %FALSE
+ *
+ * Parses a command's options (its own and the global ones) and checks the
+ * number of arguments, printing docker's messages for mistakes.
+ *
+ * Returns: %TRUE to go on
+ */
+gboolean
+berth_cli_parse (BerthCli *cli, const gchar *params, const gchar *summary,
+                 const GOptionEntry *entries, gint min_args, gint max_args, gint *argc,
+                 gchar ***argv, gint *exit_code)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (params);
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *command = g_strdup ((*argv)[0]);
+  GOptionGroup *global;
+  gint n;
+
+  g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  global = g_option_group_new ("global", "Global options:", "Show global options", NULL, NULL);
+  g_option_group_add_entries (global, berth_cli_global_entries (cli));
+  g_option_context_add_group (context, global);
+  /* keep "--" for commands that pass arguments through */
+  g_option_context_set_strict_posix (context, FALSE);
+  g_set_prgname (command);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION) &&
+          g_str_has_prefix (error->message, "Unknown option "))
+        g_printerr ("unknown flag: %s\n", error->message + strlen ("Unknown option "));
+      else
+        g_printerr ("%s\n", error->message);
+      print_usage_hint (command, params);
+      *exit_code = BERTH_EXIT_FLAG_ERROR;
+      return FALSE;
+    }
+
+  n = *argc - 1;
+  if (n < min_args || (max_args >= 0 && n > max_args))
+    {
+      if (max_args == 0)
+        g_printerr ("berth: '%s' accepts no arguments\n", command);
+      else if (min_args == max_args)
+        g_printerr ("berth: '%s' requires %d argument%s\n", command, min_args,
+                    min_args == 1 ? "" : "s");
+      else if (n < min_args)
+        g_printerr ("berth: '%s' requires at least %d argument%s\n", command, min_args,
+                    min_args == 1 ? "" : "s");
+      else
+        g_printerr ("berth: '%s' requires at most %d argument%s\n", command, max_args,
+                    max_args == 1 ? "" : "s");
+      print_usage_hint (command, params);
+      *exit_code = BERTH_EXIT_ERROR;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gchar *
+normalise_address (const gchar *address)
+{
+  /* a bare socket path is accepted for convenience */
+  if (address[0] == '/')
+    {
+      g_autofree gchar *escaped = g_dbus_address_escape_value (address);
+      return g_strdup_printf ("unix:path=%s", escaped);
+    }
+  return g_strdup (address);
+}
+
+static gboolean
+connect_to (BerthCli *cli, const gchar *address, GError **error)
+{
+  if (g_str_equal (address, "system"))
+    {
+      cli->connection = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
+      cli->bus_name = BERTH_DBUS_NAME;
+    }
+  else
+    {
+      cli->connection = g_dbus_connection_new_for_address_sync (
+        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, error);
+      cli->bus_name = NULL;
+    }
+  cli->connected_address = g_strdup (address);
+  return cli->connection != NULL;
+}
+
+static gboolean
+berth_cli_connect (BerthCli *cli, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree gchar *address = NULL;
+  const gchar *env = g_getenv ("BERTH_ADDRESS");
+
+  if (cli->connection != NULL)
+    return TRUE;
+
+  if (cli->address != NULL)
+    address = normalise_address (cli->address);
+  else if (env != NULL && env[0] != '\0')
+    address = normalise_address (env);
+  else
+    {
+      g_autoptr(BerthPaths) paths = berth_paths_new ();
+      const gchar *socket = berth_paths_get (paths, BERTH_PATH_SOCKET);
+
+      address = berth_paths_default_address (paths);
+      /* no socket: try berthd on the system bus before giving up */
+      if (!g_file_test (socket, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
+          g_autoptr(GVariant) owner = NULL;
+          if (bus != NULL)
+            owner = g_dbus_connection_call_sync (
+              bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+              "GetNameOwner", g_variant_new ("(s)", BERTH_DBUS_NAME), G_VARIANT_TYPE ("(s)"),
+              G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+          if (owner != NULL)
+            return connect_to (cli, "system", error);
+        }
+    }
+
+  if (!connect_to (cli, address, &local_error))
+    {
+      g_dbus_error_strip_remote_error (local_error);
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                   "cannot connect to berthd at %s: %s. Is berthd running? Start it with "
+                   "'berthd' as root (or 'systemctl start berthd'), or point --address or "
+                   "BERTH_ADDRESS at it",
+                   address, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * berth_cli_get_manager:
+ * @cli: the CLI state
+ * @error: return location for a #GError
+ *
+ * Connects to berthd if needed.
+ *
+ * Returns: (transfer full): a proxy for org.berth.Berth1
+ */
+BerthDBusBerth1 *
+berth_cli_get_manager (BerthCli *cli, GError **error)
+{
+  BerthDBusBerth1 *manager;
+
+  if (!berth_cli_connect (cli, error))
+    return NULL;
+  manager = berth_dbus_berth1_proxy_new_sync (cli->connection, G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                              cli->bus_name, BERTH_DBUS_PATH, NULL, error);
+  if (manager == NULL)
+    return NULL;
+  /* a proxy on a socket with no berthd behind it has no properties */
+  if (g_dbus_proxy_get_cached_property_names (G_DBUS_PROXY (manager)) == NULL)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                   "no berthd answers at %s. Is berthd running? Start it with 'berthd' as root "
+                   "(or 'systemctl start berthd'), or point --address or BERTH_ADDRESS at it",
+                   cli->connected_address);
+      g_object_unref (manager);
+      return NULL;
+    }
+  return manager;
+}
+
+/**
+ * berth_cli_fail:
+ * @cli: the CLI state
+ * @error: (transfer none): what went wrong
+ *
+ * Prints @error the way docker prints daemon errors.
+ *
+ * Returns: %BERTH_EXIT_ERROR
+ */
+gint
+berth_cli_fail (BerthCli *cli, GError *error)
+{
+  if (g_dbus_error_is_remote_error (error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_printerr ("Error response from daemon: %s\n", error->message);
+    }
+  else
+    g_printerr ("berth: %s\n", error->message);
+  return BERTH_EXIT_ERROR;
+}
+
+/**
+ * berth_cli_print_json:
+ * @node: a JSON value
+ *
+ * Prints @node indented by four spaces, as docker does, and a newline.
+ */
+void
+berth_cli_print_json (JsonNode *node)
+{
+  g_autofree gchar *text = berth_json_to_string (node, TRUE);
+  g_print ("%s\n", text);
+}
+
+struct _BerthTable {
+  guint min_width;
+  guint padding;
+  GPtrArray *rows; /* of GStrv */
+};
+
+BerthTable *
+berth_table_new (guint min_width, guint padding)
+{
+  BerthTable *table = g_new0 (BerthTable, 1);
+  table->min_width = min_width;
+  table->padding = padding;
+  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+  return table;
+}
+
+void
+berth_table_add_row (BerthTable *table, const gchar *first, ...)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const gchar *cell = first; cell != NULL; cell = va_arg (args, const gchar *))
+    g_strv_builder_add (builder, cell);
+  va_end (args);
+  g_ptr_array_add (table->rows, g_strv_builder_end (builder));
+}
+
+/**
+ * berth_display_width:
+ * @text: UTF-8 text
+ *
+ * Returns: the cells @text takes on a terminal; wide characters count two
+ */
+guint
+berth_display_width (const gchar *text)
+{
+  guint width = 0;
+  for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return width;
+}
+
+void
+berth_table_print (BerthTable *table, GString *out)
+{
+  g_autoptr(GArray) widths = g_array_new (FALSE, TRUE, sizeof (guint));
+
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GStrv row = table->rows->pdata[r];
+      for (guint c = 0; row[c] != NULL; c++)
+        {
+          guint w = berth_display_width (row[c]) + table->padding;
+          if (c >= widths->len)
+            g_array_set_size (widths, c + 1);
+          w = MAX (w, table->min_width);
+          g_array_index (widths, guint, c) = MAX (g_array_index (widths, guint, c), w);
+        }
+    }
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GStrv row = table->rows->pdata[r];
+      for (guint c = 0; row[c] != NULL; c++)
+        {
+          g_string_append (out, row[c]);
+          if (row[c + 1] == NULL)
+            break;
+          for (guint pad = berth_display_width (row[c]); pad < g_array_index (widths, guint, c);
+               pad++)
+            g_string_append_c (out, ' ');
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+void
+berth_table_free (BerthTable *table)
+{
+  g_ptr_array_unref (table->rows);
+  g_free (table);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Berth"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "berth-daemon.h"
+#include "berth-engine.h"
+#include "berth-log.h"
+
+static gint verbosity = 0;
+
+static gboolean
+count_verbose (const gchar *option_name, const gchar *value, gpointer data, GError **error)
+{
+  verbosity++;
+  return TRUE;
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+  g_message ("shutting down");
+  g_main_loop_quit (loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static GKeyFile *
+load_config (const gchar *path, gboolean explicit, GError **error)
+{
+  g_autoptr(GKeyFile) config = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_key_file_load_from_file (config, path, G_KEY_FILE_NONE, &local_error))
+    {
+      /* the default file is optional; one named on the command line is not */
+      if (!explicit && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&config);
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "%s: %s", path,
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&config);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree gchar *root = NULL;
+  g_autofree gchar *run_dir = NULL;
+  g_autofree gchar *listen = NULL;
+  g_autofree gchar *config_path = NULL;
+  gboolean system = FALSE;
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "root", 0, 0, G_OPTION_ARG_FILENAME, &root, "State directory (default " BERTH_DEFAULT_ROOT ")", "DIR" },
+    { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir, "Runtime directory (default " BERTH_DEFAULT_RUN_DIR ")", "DIR" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "D-Bus address to listen on (default unix:path=RUN-DIR/berth.sock)", "ADDRESS" },
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system, "Also own org.berth.Berth1 on the system bus", NULL },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file (default " BERTH_SYSCONFDIR "/berth/berthd.conf)", "FILE" },
+    { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbose, "Log more (twice for debug)", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPaths) paths = NULL;
+  g_autoptr(GKeyFile) config = NULL;
+  g_autoptr(BerthEngine) engine = NULL;
+  g_autoptr(BerthDaemon) daemon = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree gchar *address = NULL;
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("- the berth managed plugin daemon");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (
+    context, "Environment: BERTH_ROOT, BERTH_RUN_DIR, BERTH_MODULE_DIR and BERTH_CONFIG set\n"
+             "the same paths as the flags, which win. See berthd(8).");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("berthd: %s\nRun 'berthd --help' for more information.\n", error->message);
+      return 2;
+    }
+  if (argc > 1)
+    {
+      g_printerr ("berthd: unexpected argument '%s'\nRun 'berthd --help' for more information.\n",
+                  argv[1]);
+      return 2;
+    }
+  if (version)
+    {
+      g_print ("berthd %s (module ABI %d)\n", PACKAGE_VERSION, BERTH_MODULE_ABI);
+      return 0;
+    }
+
+  berth_log_setup ("berthd");
+  berth_log_set_level (verbosity >= 2 ? "debug" : verbosity == 1 ? "info" : "message", NULL);
+
+  paths = berth_paths_new ();
+  if (root != NULL)
+    berth_paths_set (paths, BERTH_PATH_ROOT, root);
+  if (run_dir != NULL)
+    berth_paths_set (paths, BERTH_PATH_RUN_DIR, run_dir);
+  if (config_path != NULL)
+    berth_paths_set (paths, BERTH_PATH_CONFIG_FILE, config_path);
+
+  config = load_config (berth_paths_get (paths, BERTH_PATH_CONFIG_FILE),
+                        config_path != NULL || g_getenv ("BERTH_CONFIG") != NULL, &error);
+  if (config == NULL)
+    {
+      g_printerr ("berthd: %s\n", error->message);
+      return 1;
+    }
+
+  engine = berth_engine_new (paths, config);
+  if (!berth_engine_startup (engine, NULL, &error))
+    {
+      g_printerr ("berthd: %s\n", error->message);
+      return 1;
+    }
+
+  daemon = berth_daemon_new (engine);
+  address = listen != NULL ? g_strdup (listen) : berth_paths_default_address (paths);
+  if (!berth_daemon_listen (daemon, address, &error))
+    {
+      g_printerr ("berthd: %s\n", error->message);
+      return 1;
+    }
+  if (system)
+    berth_daemon_own_system_name (daemon);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+  g_unix_signal_add (SIGINT, on_quit_signal, loop);
+  g_message ("berthd %s serving %s (root %s)", PACKAGE_VERSION, address,
+             berth_paths_get (paths, BERTH_PATH_ROOT));
+  g_main_loop_run (loop);
+
+  berth_daemon_stop (daemon);
+  berth_engine_shutdown (engine);
+  return 0;
+}

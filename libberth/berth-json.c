@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "Berth"
+
+#include "config.h"
+
+#include "berth-error.h"
+#include "berth-json.h"
+
+/* JSON written the way Go's encoding/json writes it, so that berth's output
+ * matches docker's byte for byte: compact `{"a":1}`, or indented by four
+ * spaces with `"key": value` as json.Indent does; members in insertion
+ * order; no HTML escaping (the daemon's encoder turns it off); U+2028 and
+ * U+2029 escaped, as Go always does. */
+
+static void
+append_string (GString *out, const gchar *s)
+{
+  const gchar *p = s;
+
+  g_string_append_c (out, '"');
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      const gchar *next;
+
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        {
+          /* invalid UTF-8 becomes U+FFFD, as in Go */
+          g_string_append (out, "\\ufffd");
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
+      switch (c)
+        {
+          case '"':
+            g_string_append (out, "\\\"");
+            break;
+          case '\\':
+            g_string_append (out, "\\\\");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          case 0x2028:
+          case 0x2029:
+            g_string_append_printf (out, "\\u%04x", c);
+            break;
+          default:
+            if (c < 0x20)
+              g_string_append_printf (out, "\\u%04x", c);
+            else
+              g_string_append_len (out, p, next - p);
+            break;
+        }
+      p = next;
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_indent (GString *out, guint depth)
+{
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "    ");
+}
+
+static void
+append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  switch (json_node_get_node_type (node))
+    {
+      case JSON_NODE_OBJECT:
+        {
+          JsonObject *object = json_node_get_object (node);
+          g_autoptr(GList) members = json_object_get_members (object);
+          if (members == NULL)
+            {
+              g_string_append (out, "{}");
+              return;
+            }
+          g_string_append_c (out, '{');
+          for (GList *l = members; l != NULL; l = l->next)
+            {
+              if (pretty)
+                append_indent (out, depth + 1);
+              append_string (out, l->data);
+              g_string_append (out, pretty ? ": " : ":");
+              append_node (out, json_object_get_member (object, l->data), pretty, depth + 1);
+              if (l->next != NULL)
+                g_string_append_c (out, ',');
+            }
+          if (pretty)
+            append_indent (out, depth);
+          g_string_append_c (out, '}');
+          return;
+        }
+      case JSON_NODE_ARRAY:
+        {
+          JsonArray *array = json_node_get_array (node);
+          guint n = json_array_get_length (array);
+          if (n == 0)
+            {
+              g_string_append (out, "[]");
+              return;
+            }
+          g_string_append_c (out, '[');
+          for (guint i = 0; i < n; i++)
+            {
+              if (pretty)
+                append_indent (out, depth + 1);
+              append_node (out, json_array_get_element (array, i), pretty, depth + 1);
+              if (i + 1 < n)
+                g_string_append_c (out, ',');
+            }
+          if (pretty)
+            append_indent (out, depth);
+          g_string_append_c (out, ']');
+          return;
+        }
+      case JSON_NODE_VALUE:
+        {
+          GType type = json_node_get_value_type (node);
+          if (type == G_TYPE_STRING)
+            append_string (out, json_node_get_string (node));
+          else if (type == G_TYPE_BOOLEAN)
+            g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          else if (type == G_TYPE_INT64)
+            g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          else if (type == G_TYPE_DOUBLE)
+            {
+              gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+              g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+            }
+          else
+            g_string_append (out, "null");
+          return;
+        }
+      case JSON_NODE_NULL:
+      default:
+        g_string_append (out, "null");
+        return;
+    }
+}
+
+/**
+ * berth_json_append:
+ * @out: where to write
+ * @node: (nullable): a JSON value
+ * @pretty: indent by four spaces, as docker's inspect does
+ *
+ * Appends @node as Go's encoding/json would write it.
+ */
+void
+berth_json_append (GString *out, JsonNode *node, gboolean pretty)
+{
+  append_node (out, node, pretty, 0);
+}
+
+/**
+ * berth_json_to_string:
+ * @node: (nullable): a JSON value
+ * @pretty: indent by four spaces, as docker's inspect does
+ *
+ * Returns: (transfer full): @node as Go's encoding/json would write it
+ */
+gchar *
+berth_json_to_string (JsonNode *node, gboolean pretty)
+{
+  GString *out = g_string_new (NULL);
+  append_node (out, node, pretty, 0);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * berth_json_parse:
+ * @text: JSON text
+ * @length: its length, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the parsed value, or %NULL with a
+ *   %BERTH_ERROR_INVALID_ARGUMENT error that says where the text is wrong
+ */
+JsonNode *
+berth_json_parse (const gchar *text, gssize length, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, length, &local_error))
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "invalid JSON: %s",
+                   local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                           "invalid JSON: empty document");
+      return NULL;
+    }
+  return json_node_copy (root);
+}

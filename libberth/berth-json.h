@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+gchar *berth_json_to_string (JsonNode *node, gboolean pretty);
+void berth_json_append (GString *out, JsonNode *node, gboolean pretty);
+JsonNode *berth_json_parse (const gchar *text, gssize length, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "berth-test-harness.h"
+
+const gchar *
+berth_test_binary (const gchar *env_name)
+{
+  const gchar *path = g_getenv (env_name);
+  if (path == NULL)
+    g_error ("%s is not set: run the tests with meson test", env_name);
+  return path;
+}
+
+BerthTestDaemon *
+berth_test_daemon_new (void)
+{
+  BerthTestDaemon *d = g_new0 (BerthTestDaemon, 1);
+  g_autoptr(GError) error = NULL;
+
+  d->tmp = g_dir_make_tmp ("berth-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* other users (the non-root tests) must reach the socket */
+  g_assert_no_errno (g_chmod (d->tmp, 0755));
+  d->root = g_build_filename (d->tmp, "root", NULL);
+  d->run_dir = g_build_filename (d->tmp, "run", NULL);
+  d->module_dir = g_build_filename (d->tmp, "modules-1", NULL);
+  d->log_path = g_build_filename (d->tmp, "berthd.log", NULL);
+  d->address = g_strdup_printf ("unix:path=%s/berth.sock", d->run_dir);
+  g_assert_no_errno (g_mkdir (d->module_dir, 0755));
+  return d;
+}
+
+void
+berth_test_daemon_set_config (BerthTestDaemon *d, const gchar *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_free (d->config);
+  d->config = g_build_filename (d->tmp, "berthd.conf", NULL);
+  g_file_set_contents (d->config, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* copies a test module into a module directory (NULL: the daemon's) */
+void
+berth_test_daemon_add_module (BerthTestDaemon *d, const gchar *name, const gchar *dir)
+{
+  const gchar *modules = berth_test_binary ("BERTH_TEST_MODULES");
+  g_autofree gchar *file = g_strdup_printf ("libberth-module-%s.so", name);
+  g_autofree gchar *src = g_build_filename (modules, file, NULL);
+  g_autofree gchar *dst = g_build_filename (dir != NULL ? dir : d->module_dir, file, NULL);
+  g_autofree gchar *contents = NULL;
+  gsize len;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (src, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (dst, contents, len, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+socket_answers (const gchar *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  gint fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  ok = connect (fd, (struct sockaddr *)&addr, sizeof addr) == 0;
+  close (fd);
+  return ok;
+}
+
+gboolean
+berth_test_daemon_start (BerthTestDaemon *d, const gchar *const *extra_args, GError **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree gchar *socket = g_build_filename (d->run_dir, "berth.sock", NULL);
+  gint log_fd;
+  gboolean ok;
+
+  g_ptr_array_add (argv, (gpointer)berth_test_binary ("BERTHD"));
+  g_ptr_array_add (argv, "--root");
+  g_ptr_array_add (argv, d->root);
+  g_ptr_array_add (argv, "--run-dir");
+  g_ptr_array_add (argv, d->run_dir);
+  g_ptr_array_add (argv, "--verbose");
+  if (d->config != NULL)
+    {
+      g_ptr_array_add (argv, "--config");
+      g_ptr_array_add (argv, d->config);
+    }
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+  envp = g_environ_setenv (envp, "BERTH_MODULE_DIR", d->module_dir, TRUE);
+  envp = g_environ_unsetenv (envp, "BERTH_CONFIG");
+
+  log_fd = open (d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  g_assert_cmpint (log_fd, >=, 0);
+  ok = g_spawn_async_with_pipes_and_fds (NULL, (const gchar *const *)argv->pdata,
+                                         (const gchar *const *)envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                                         NULL, NULL, -1, log_fd, log_fd, NULL, NULL, 0, &d->pid,
+                                         NULL, NULL, NULL, error);
+  close (log_fd);
+  if (!ok)
+    return FALSE;
+
+  /* ready when the socket accepts; no fixed sleeps */
+  for (guint i = 0; i < 10000; i++)
+    {
+      gint status;
+      if (waitpid (d->pid, &status, WNOHANG) == d->pid)
+        {
+          g_autofree gchar *log = berth_test_daemon_log (d);
+          d->pid = 0;
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "berthd exited (status %d): %s",
+                       WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status), log);
+          return FALSE;
+        }
+      if (g_file_test (socket, G_FILE_TEST_EXISTS) && socket_answers (socket))
+        return TRUE;
+      g_usleep (1000);
+    }
+  g_set_error (error, BERTH_ERROR, BERTH_ERROR_TIMED_OUT, "berthd did not listen within 10 s");
+  return FALSE;
+}
+
+/* returns the exit status, or 128 + the signal that ended it */
+gint
+berth_test_daemon_stop (BerthTestDaemon *d, gint signum)
+{
+  gint status = 0;
+
+  if (d->pid == 0)
+    return -1;
+  kill (d->pid, signum);
+  g_assert_cmpint (waitpid (d->pid, &status, 0), ==, d->pid);
+  d->pid = 0;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+gchar *
+berth_test_daemon_log (BerthTestDaemon *d)
+{
+  gchar *log = NULL;
+  if (!g_file_get_contents (d->log_path, &log, NULL, NULL))
+    return g_strdup ("");
+  return log;
+}
+
+static void
+rm_rf (const gchar *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree gchar *child = g_build_filename (path, name, NULL);
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          rm_rf (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+void
+berth_test_daemon_free (BerthTestDaemon *d)
+{
+  if (d->pid != 0)
+    berth_test_daemon_stop (d, SIGKILL);
+  if (g_getenv ("BERTH_TEST_KEEP") == NULL)
+    rm_rf (d->tmp);
+  g_free (d->tmp);
+  g_free (d->root);
+  g_free (d->run_dir);
+  g_free (d->module_dir);
+  g_free (d->config);
+  g_free (d->address);
+  g_free (d->log_path);
+  g_free (d);
+}
+
+static void
+drop_to_uid (gpointer user_data)
+{
+  uid_t uid = GPOINTER_TO_UINT (user_data);
+  /* the test runs as root; become an ordinary user with no groups */
+  if (setgroups (0, NULL) != 0 || setgid (uid) != 0 || setuid (uid) != 0)
+    _exit (126);
+}
+
+BerthTestResult *
+berth_test_spawn (const gchar *const *argv, const gchar *const *envp, uid_t as_uid)
+{
+  BerthTestResult *r = g_new0 (BerthTestResult, 1);
+  g_autoptr(GError) error = NULL;
+  gint wait_status = 0;
+
+  g_spawn_sync (NULL, (gchar **)argv, (gchar **)envp, G_SPAWN_DEFAULT,
+                as_uid == BERTH_TEST_AS_CALLER ? NULL : drop_to_uid, GUINT_TO_POINTER (as_uid),
+                &r->out, &r->err, &wait_status, &error);
+  g_assert_no_error (error);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+  g_test_message ("$ %s → %d\n%s%s", argv[0], r->status, r->out, r->err);
+  return r;
+}
+
+BerthTestResult *
+berth_test_runv (BerthTestDaemon *d, uid_t as_uid, const gchar *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+
+  g_ptr_array_add (argv, (gpointer)berth_test_binary ("BERTH"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (d != NULL)
+    envp = g_environ_setenv (envp, "BERTH_ADDRESS", d->address, TRUE);
+  return berth_test_spawn ((const gchar *const *)argv->pdata, (const gchar *const *)envp, as_uid);
+}
+
+BerthTestResult *
+berth_test_run (BerthTestDaemon *d, uid_t as_uid, const gchar *first_arg, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const gchar *a = first_arg; a != NULL; a = va_arg (ap, const gchar *))
+    g_ptr_array_add (args, (gpointer)a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return berth_test_runv (d, as_uid, (const gchar *const *)args->pdata);
+}
+
+void
+berth_test_result_free (BerthTestResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+JsonNode *
+berth_test_parse_json (const gchar *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = berth_json_parse (text, -1, &error);
+  g_assert_no_error (error);
+  return node;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <berth.h>
+
+static void
+test_json_go_style (void)
+{
+  const gchar *input = "{\"Name\":\"a<b>&\\u2028\",\"Empty\":[],\"Obj\":{},\"Null\":null,"
+                       "\"List\":[1,true,\"x\\ny\\u0001\"],\"Nested\":{\"Z\":1,\"A\":2}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = berth_json_parse (input, -1, &error);
+  g_autofree gchar *compact = NULL;
+  g_autofree gchar *pretty = NULL;
+
+  g_assert_no_error (error);
+  compact = berth_json_to_string (node, FALSE);
+  /* members keep their order; no HTML escaping; U+2028 escaped as Go does */
+  g_assert_cmpstr (compact, ==,
+                   "{\"Name\":\"a<b>&\\u2028\",\"Empty\":[],\"Obj\":{},\"Null\":null,"
+                   "\"List\":[1,true,\"x\\ny\\u0001\"],\"Nested\":{\"Z\":1,\"A\":2}}");
+  pretty = berth_json_to_string (node, TRUE);
+  g_assert_cmpstr (pretty, ==,
+                   "{\n"
+                   "    \"Name\": \"a<b>&\\u2028\",\n"
+                   "    \"Empty\": [],\n"
+                   "    \"Obj\": {},\n"
+                   "    \"Null\": null,\n"
+                   "    \"List\": [\n"
+                   "        1,\n"
+                   "        true,\n"
+                   "        \"x\\ny\\u0001\"\n"
+                   "    ],\n"
+                   "    \"Nested\": {\n"
+                   "        \"Z\": 1,\n"
+                   "        \"A\": 2\n"
+                   "    }\n"
+                   "}");
+}
+
+static void
+test_json_parse_errors (void)
+{
+  const gchar *bad[] = { "", "{", "{\"a\":}", "[1,]", "nul" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = berth_json_parse (bad[i], -1, &error);
+      g_assert_null (node);
+      g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+      g_assert_true (g_str_has_prefix (error->message, "invalid JSON"));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/json/go-style", test_json_go_style);
+  g_test_add_func ("/json/parse-errors", test_json_parse_errors);
+  return g_test_run ();
+}
