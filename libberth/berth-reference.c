@@ -24,7 +24,8 @@
 #define BERTH_REFERENCE_NAME_TOTAL_LENGTH_MAX 255
 #define BERTH_REFERENCE_TAG_LENGTH_MAX        128
 
-struct _BerthReference {
+struct _BerthReference
+{
   gchar *domain; /* "" when the name has no domain part */
   gchar *path;
   gchar *tag;    /* nullable */
@@ -188,8 +189,8 @@ berth_reference_match_name (const gchar *s, gsize len, gsize *domain_len)
   if (slash != NULL)
     {
       gsize dlen = (gsize)(slash - s);
-      if (berth_reference_match_domain (s, dlen) &&
-          berth_reference_match_remote_name (slash + 1, len - dlen - 1))
+      if (berth_reference_match_domain (s, dlen)
+          && berth_reference_match_remote_name (slash + 1, len - dlen - 1))
         {
           *domain_len = dlen;
           return TRUE;
@@ -444,9 +445,9 @@ berth_reference_parse_any (const gchar *s, GError **error)
       const gchar *l_tag, *l_digest;
 
       /* it parses once lowercased, so the name had capitals in it */
-      if (lower != NULL && g_strcmp0 (lower, s) != 0 &&
-          berth_reference_match_reference (lower, &l_name_len, &l_domain_len, &l_tag, &l_tag_len,
-                                           &l_digest))
+      if (lower != NULL && g_strcmp0 (lower, s) != 0
+          && berth_reference_match_reference (lower, &l_name_len, &l_domain_len, &l_tag, &l_tag_len,
+                                              &l_digest))
         {
           g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                                "repository name must be lowercase");
@@ -524,8 +525,7 @@ berth_reference_split_docker_domain (const gchar *name, gchar **domain, gchar **
       *domain = g_strdup (BERTH_REFERENCE_DEFAULT_DOMAIN);
       *remote = g_strdup (maybe_remote);
     }
-  else if (strpbrk (maybe_domain, ".:") != NULL ||
-           !berth_reference_is_lower (maybe_domain))
+  else if (strpbrk (maybe_domain, ".:") != NULL || !berth_reference_is_lower (maybe_domain))
     {
       /* a dot, a colon, or capitals (never allowed in a path): a host name */
       *domain = g_steal_pointer (&maybe_domain);
@@ -728,7 +728,10 @@ berth_reference_is_canonical (const BerthReference *ref)
 }
 
 static gchar *
-berth_reference_build (const gchar *domain, const gchar *path, const gchar *tag, const gchar *digest)
+berth_reference_build (const gchar *domain,
+                       const gchar *path,
+                       const gchar *tag,
+                       const gchar *digest)
 {
   GString *s = g_string_new (NULL);
 
@@ -752,8 +755,8 @@ berth_reference_build_familiar (const BerthReference *ref, gboolean with_tag_and
   if (g_strcmp0 (domain, BERTH_REFERENCE_DEFAULT_DOMAIN) == 0)
     {
       domain = NULL;
-      if (g_str_has_prefix (path, BERTH_REFERENCE_OFFICIAL_REPO_PREFIX) &&
-          strchr (path + strlen (BERTH_REFERENCE_OFFICIAL_REPO_PREFIX), '/') == NULL)
+      if (g_str_has_prefix (path, BERTH_REFERENCE_OFFICIAL_REPO_PREFIX)
+          && strchr (path + strlen (BERTH_REFERENCE_OFFICIAL_REPO_PREFIX), '/') == NULL)
         path += strlen (BERTH_REFERENCE_OFFICIAL_REPO_PREFIX);
     }
   if (!with_tag_and_digest)
@@ -842,8 +845,8 @@ berth_reference_to_familiar (const BerthReference *ref)
 gchar *
 berth_reference_normalize_local_name (const gchar *text, GError **error)
 {
-  g_autoptr(BerthReference) ref = NULL;
-  g_autoptr(BerthReference) tagged = NULL;
+  g_autoptr (BerthReference) ref = NULL;
+  g_autoptr (BerthReference) tagged = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -960,9 +963,9 @@ berth_reference_resolve_plugin (const gchar *query,
                                 const gchar *const *names,
                                 GError **error)
 {
-  g_autoptr(BerthReference) ref = NULL;
-  g_autoptr(BerthReference) tagged = NULL;
-  g_autoptr(GError) parse_error = NULL;
+  g_autoptr (BerthReference) ref = NULL;
+  g_autoptr (BerthReference) tagged = NULL;
+  g_autoptr (GError) parse_error = NULL;
   g_autofree gchar *familiar = NULL;
   gint found = -1;
 

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  */
 typedef struct _BerthReference BerthReference;
 
+/* one declaration a line, as in GLib's headers */
+/* clang-format off */
 GType berth_reference_get_type (void) G_GNUC_CONST;
 
 BerthReference *berth_reference_parse (const gchar *text, GError **error);
@@ -41,6 +43,7 @@ gint berth_reference_resolve_plugin (const gchar *query,
                                      const gchar *const *ids,
                                      const gchar *const *names,
                                      GError **error);
+/* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthReference, berth_reference_free)
 

@@ -21,13 +21,15 @@
 #define W16       "wwwwwwwwwwwwwwww"
 #define TAG128    W16 W16 W16 W16 W16 W16 W16 W16
 #define NS255                                                                                      \
-  "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_"      \
-  "namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_"    \
+  "this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_"       \
+  "namespace_because_its_lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_"     \
   "lenth_is_greater_than_255_this_is_not_a_valid_namespace_because_its_lenth_is_greater_than_255"
 
-#define LOWERCASE_ERROR(name) "invalid reference format: repository name (" name ") must be lowercase"
+#define LOWERCASE_ERROR(name)                                                                      \
+  "invalid reference format: repository name (" name ") must be lowercase"
 
-typedef struct {
+typedef struct
+{
   const gchar *input;
   const gchar *error; /* NULL when the input parses */
   const gchar *domain;
@@ -211,8 +213,8 @@ static void
 test_reference_parse_case (gconstpointer user_data)
 {
   const ParseCase *tc = user_data;
-  g_autoptr(BerthReference) ref = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (BerthReference) ref = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *string = NULL;
   g_autofree gchar *familiar = NULL;
 
@@ -257,8 +259,8 @@ test_reference_round_trip (void)
       forms[1] = tc->familiar;
       for (guint j = 0; j < G_N_ELEMENTS (forms); j++)
         {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(BerthReference) ref = berth_reference_parse (forms[j], &error);
+          g_autoptr (GError) error = NULL;
+          g_autoptr (BerthReference) ref = berth_reference_parse (forms[j], &error);
           g_autofree gchar *string = NULL;
 
           g_test_message ("case %u: \"%s\" reparsing \"%s\"", i, tc->input, forms[j]);
@@ -277,7 +279,8 @@ test_reference_round_trip (void)
 static void
 test_reference_names (void)
 {
-  struct {
+  struct
+  {
     const gchar *input;
     const gchar *name;
     const gchar *familiar_name;
@@ -292,8 +295,8 @@ test_reference_names (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BerthReference) ref = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BerthReference) ref = NULL;
       g_autofree gchar *name = NULL;
       g_autofree gchar *familiar_name = NULL;
 
@@ -310,7 +313,8 @@ test_reference_names (void)
 static void
 test_reference_default_tag (void)
 {
-  struct {
+  struct
+  {
     const gchar *input;
     const gchar *string;
   } cases[] = {
@@ -324,9 +328,9 @@ test_reference_default_tag (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BerthReference) ref = NULL;
-      g_autoptr(BerthReference) tagged = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BerthReference) ref = NULL;
+      g_autoptr (BerthReference) tagged = NULL;
       g_autofree gchar *string = NULL;
       g_autofree gchar *before = NULL;
       g_autofree gchar *after = NULL;
@@ -347,9 +351,9 @@ test_reference_default_tag (void)
 static void
 test_reference_boxed (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BerthReference) ref = berth_reference_parse ("vieux/sshfs:next", &error);
-  g_autoptr(BerthReference) copy = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BerthReference) ref = berth_reference_parse ("vieux/sshfs:next", &error);
+  g_autoptr (BerthReference) copy = NULL;
   g_autofree gchar *string = NULL;
   gpointer boxed;
 
@@ -369,7 +373,8 @@ test_reference_boxed (void)
 static void
 test_reference_local_name (void)
 {
-  struct {
+  struct
+  {
     const gchar *input;
     const gchar *local_name; /* NULL: an error */
     const gchar *error;
@@ -390,7 +395,7 @@ test_reference_local_name (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree gchar *local_name = NULL;
 
       g_test_message ("input: \"%s\"", cases[i].input);
@@ -420,12 +425,16 @@ static const gchar *const plugin_ids[] = {
 };
 
 static const gchar *const plugin_names[] = {
-  "vieux/sshfs:latest", "foo:latest", "localhost:5000/vieux/sshfs:1.0", "x/y:latest",
+  "vieux/sshfs:latest",
+  "foo:latest",
+  "localhost:5000/vieux/sshfs:1.0",
+  "x/y:latest",
   /* a name that reads like the prefix of ID_CAFE */
   "cafe:latest",
 };
 
-typedef struct {
+typedef struct
+{
   const gchar *query;
   gint index; /* -1: an error */
   gint code;
@@ -480,7 +489,7 @@ static void
 test_reference_resolve_case (gconstpointer user_data)
 {
   const ResolveCase *tc = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gint index;
 
   g_test_message ("query: \"%s\"", tc->query);
@@ -500,7 +509,7 @@ static void
 test_reference_resolve_empty (void)
 {
   const gchar *const none[] = { NULL };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (berth_reference_resolve_plugin ("ab", none, none, &error), ==, -1);
   g_assert_error (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
@@ -531,8 +540,8 @@ main (int argc, char **argv)
 
   for (guint i = 0; i < G_N_ELEMENTS (parse_cases); i++)
     {
-      g_autofree gchar *path =
-        test_reference_case_path ("/reference/parse", i, parse_cases[i].input);
+      g_autofree gchar *path
+        = test_reference_case_path ("/reference/parse", i, parse_cases[i].input);
       g_test_add_data_func (path, &parse_cases[i], test_reference_parse_case);
     }
   g_test_add_func ("/reference/round-trip", test_reference_round_trip);
@@ -542,8 +551,8 @@ main (int argc, char **argv)
   g_test_add_func ("/reference/local-name", test_reference_local_name);
   for (guint i = 0; i < G_N_ELEMENTS (resolve_cases); i++)
     {
-      g_autofree gchar *path =
-        test_reference_case_path ("/reference/resolve", i, resolve_cases[i].query);
+      g_autofree gchar *path
+        = test_reference_case_path ("/reference/resolve", i, resolve_cases[i].query);
       g_test_add_data_func (path, &resolve_cases[i], test_reference_resolve_case);
     }
   g_test_add_func ("/reference/resolve-empty", test_reference_resolve_empty);
