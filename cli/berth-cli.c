@@ -7,8 +7,6 @@
 
 #include "berth-cli.h"
 
-#define BERTH_DBUS_NAME "org.berth.Berth1"
-#define BERTH_DBUS_PATH "/org/berth/Berth1"
 
 static GOptionEntry global_entries[] = {
   { "address", 'H', 0, G_OPTION_ARG_STRING, NULL, "berthd's D-Bus address, a socket path, or \"system\" (env BERTH_ADDRESS)", "ADDRESS" },
@@ -123,21 +121,20 @@ normalise_address (const gchar *address)
 }
 
 static gboolean
-connect_to (BerthCli *cli, const gchar *address, GError **error)
+connect_to (BerthCli *cli, const gchar *address, gboolean is_bus, GError **error)
 {
-  if (g_str_equal (address, "system"))
-    {
-      cli->connection = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
-      cli->bus_name = BERTH_DBUS_NAME;
-    }
-  else
-    {
-      cli->connection = g_dbus_connection_new_for_address_sync (
-        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, error);
-      cli->bus_name = NULL;
-    }
+  cli->bus = berth_cli_bus_connect (address, is_bus, error);
+  cli->bus_name = is_bus ? BERTH_DBUS_NAME : NULL;
   cli->connected_address = g_strdup (address);
-  return cli->connection != NULL;
+  return cli->bus != NULL;
+}
+
+static gchar *
+system_bus_address (void)
+{
+  const gchar *env = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
+  return g_strdup (env != NULL && env[0] != '\0' ? env
+                                                  : "unix:path=/run/dbus/system_bus_socket");
 }
 
 static gboolean
@@ -146,8 +143,9 @@ berth_cli_connect (BerthCli *cli, GError **error)
   g_autoptr(GError) local_error = NULL;
   g_autofree gchar *address = NULL;
   const gchar *env = g_getenv ("BERTH_ADDRESS");
+  gboolean is_bus = FALSE;
 
-  if (cli->connection != NULL)
+  if (cli->bus != NULL)
     return TRUE;
 
   if (cli->address != NULL)
@@ -163,21 +161,32 @@ berth_cli_connect (BerthCli *cli, GError **error)
       /* no socket: try berthd on the system bus before giving up */
       if (!g_file_test (socket, G_FILE_TEST_EXISTS))
         {
-          g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
+          g_autofree gchar *system = system_bus_address ();
+          g_autoptr(BerthCliBus) bus = berth_cli_bus_connect (system, TRUE, NULL);
           g_autoptr(GVariant) owner = NULL;
           if (bus != NULL)
-            owner = g_dbus_connection_call_sync (
-              bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-              "GetNameOwner", g_variant_new ("(s)", BERTH_DBUS_NAME), G_VARIANT_TYPE ("(s)"),
-              G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+            owner = berth_cli_bus_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                        "org.freedesktop.DBus", "GetNameOwner",
+                                        g_variant_new ("(s)", BERTH_DBUS_NAME),
+                                        G_VARIANT_TYPE ("(s)"), NULL);
           if (owner != NULL)
-            return connect_to (cli, "system", error);
+            {
+              cli->bus = g_steal_pointer (&bus);
+              cli->bus_name = BERTH_DBUS_NAME;
+              cli->connected_address = g_steal_pointer (&system);
+              return TRUE;
+            }
         }
     }
 
-  if (!connect_to (cli, address, &local_error))
+  if (g_str_equal (address, "system"))
     {
-      g_dbus_error_strip_remote_error (local_error);
+      g_free (address);
+      address = system_bus_address ();
+      is_bus = TRUE;
+    }
+  if (!connect_to (cli, address, is_bus, &local_error))
+    {
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
                    "cannot connect to berthd at %s: %s. Is berthd running? Start it with "
                    "'berthd' as root (or 'systemctl start berthd'), or point --address or "
@@ -189,36 +198,85 @@ berth_cli_connect (BerthCli *cli, GError **error)
 }
 
 /**
- * berth_cli_get_manager:
+ * berth_cli_call:
  * @cli: the CLI state
+ * @path: the object
+ * @interface: the interface
+ * @method: the method
+ * @parameters: (nullable) (transfer floating): the arguments
+ * @reply_type: (nullable): the type the reply must have
  * @error: return location for a #GError
  *
- * Connects to berthd if needed.
+ * Connects to berthd if needed and calls a method.
  *
- * Returns: (transfer full): a proxy for org.berth.Berth1
+ * Returns: (transfer full): the reply
  */
-BerthDBusBerth1 *
-berth_cli_get_manager (BerthCli *cli, GError **error)
+GVariant *
+berth_cli_call (BerthCli *cli, const gchar *path, const gchar *interface, const gchar *method,
+                GVariant *parameters, const GVariantType *reply_type, GError **error)
 {
-  BerthDBusBerth1 *manager;
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
 
   if (!berth_cli_connect (cli, error))
     return NULL;
-  manager = berth_dbus_berth1_proxy_new_sync (cli->connection, G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-                                              cli->bus_name, BERTH_DBUS_PATH, NULL, error);
-  if (manager == NULL)
-    return NULL;
-  /* a proxy on a socket with no berthd behind it has no properties */
-  if (g_dbus_proxy_get_cached_property_names (G_DBUS_PROXY (manager)) == NULL)
+  return berth_cli_bus_call (cli->bus, cli->bus_name, path, interface, method, sunk, reply_type,
+                             error);
+}
+
+/**
+ * berth_cli_get_properties:
+ * @cli: the CLI state
+ * @path: the object
+ * @interface: the interface
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): every property of @interface on @path
+ */
+GVariantDict *
+berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interface,
+                          GError **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) props = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  reply = berth_cli_call (cli, path, "org.freedesktop.DBus.Properties", "GetAll",
+                          g_variant_new ("(s)", interface), G_VARIANT_TYPE ("(a{sv})"),
+                          &local_error);
+  if (reply == NULL)
     {
-      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
-                   "no berthd answers at %s. Is berthd running? Start it with 'berthd' as root "
-                   "(or 'systemctl start berthd'), or point --address or BERTH_ADDRESS at it",
-                   cli->connected_address);
-      g_object_unref (manager);
+      /* something answers on the socket, but it is not berthd */
+      if (g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+          g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                       "no berthd answers at %s. Is berthd running? Start it with 'berthd' as "
+                       "root (or 'systemctl start berthd'), or point --address or BERTH_ADDRESS "
+                       "at it",
+                       cli->connected_address);
+          return NULL;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  return manager;
+  props = g_variant_get_child_value (reply, 0);
+  return g_variant_dict_new (props);
+}
+
+const gchar *
+berth_cli_dict_string (GVariantDict *dict, const gchar *key)
+{
+  g_autoptr(GVariant) value = g_variant_dict_lookup_value (dict, key, G_VARIANT_TYPE_STRING);
+  /* the dict holds a reference, so the string outlives this one */
+  return value != NULL ? g_variant_get_string (value, NULL) : "";
+}
+
+guint32
+berth_cli_dict_uint (GVariantDict *dict, const gchar *key)
+{
+  guint32 v = 0;
+  g_variant_dict_lookup (dict, key, "u", &v);
+  return v;
 }
 
 /**
@@ -245,14 +303,15 @@ berth_cli_fail (BerthCli *cli, GError *error)
 
 /**
  * berth_cli_print_json:
- * @node: a JSON value
+ * @value: (transfer floating): a value; dictionaries become JSON objects
  *
- * Prints @node indented by four spaces, as docker does, and a newline.
+ * Prints @value as JSON indented by four spaces, as docker does, and a newline.
  */
 void
-berth_cli_print_json (JsonNode *node)
+berth_cli_print_json (GVariant *value)
 {
-  g_autofree gchar *text = berth_json_to_string (node, TRUE);
+  g_autoptr(GVariant) owned = g_variant_ref_sink (value);
+  g_autofree gchar *text = berth_json_from_variant (owned, TRUE);
   g_print ("%s\n", text);
 }
 

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <berth.h>
-#include <json-glib/json-glib.h>
+#include <gio/gio.h>
 
-#include "berth-dbus-generated.h"
+#include "berth-error.h"
+#include "berth-json-write.h"
+#include "berth-paths.h"
+#include "berth-reference.h"
+
+#include "berth-cli-bus.h"
 
 G_BEGIN_DECLS
 
-/* gdbus-codegen makes cleanups for proxies and skeletons, not the interface */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthDBusBerth1, g_object_unref)
 
 /* exit codes, as docker's: 1 for errors (and wrong argument counts), 125
  * when the flags themselves cannot be parsed */
@@ -21,7 +23,7 @@ typedef struct {
   gchar *address; /* --address / -H */
   gboolean json;  /* --json */
   gboolean verbose;
-  GDBusConnection *connection;
+  BerthCliBus *bus;
   gchar *connected_address;
   const gchar *bus_name; /* NULL on a peer-to-peer socket */
 } BerthCli;
@@ -51,9 +53,19 @@ gboolean berth_cli_parse (BerthCli *cli, const gchar *params, const gchar *summa
                           gchar ***argv, gint *exit_code);
 const GOptionEntry *berth_cli_global_entries (BerthCli *cli);
 
-BerthDBusBerth1 *berth_cli_get_manager (BerthCli *cli, GError **error);
+#define BERTH_DBUS_NAME      "org.berth.Berth1"
+#define BERTH_DBUS_PATH      "/org/berth/Berth1"
+#define BERTH_DBUS_INTERFACE "org.berth.Berth1"
+
+GVariantDict *berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interface,
+                                        GError **error);
+GVariant *berth_cli_call (BerthCli *cli, const gchar *path, const gchar *interface,
+                          const gchar *method, GVariant *parameters,
+                          const GVariantType *reply_type, GError **error);
+const gchar *berth_cli_dict_string (GVariantDict *dict, const gchar *key);
+guint32 berth_cli_dict_uint (GVariantDict *dict, const gchar *key);
 gint berth_cli_fail (BerthCli *cli, GError *error);
-void berth_cli_print_json (JsonNode *node);
+void berth_cli_print_json (GVariant *value);
 
 /* docker's tabwriter: each column max(minwidth, widest cell + padding) wide,
  * the last column not padded */

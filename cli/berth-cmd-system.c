@@ -33,7 +33,7 @@ go_arch (void)
 gint
 berth_cmd_version (BerthCli *cli, gint argc, gchar **argv)
 {
-  g_autoptr(BerthDBusBerth1) manager = NULL;
+  g_autoptr(GVariantDict) manager = NULL;
   g_autoptr(GError) error = NULL;
   gint exit_code;
 
@@ -41,43 +41,25 @@ berth_cmd_version (BerthCli *cli, gint argc, gchar **argv)
                         &argc, &argv, &exit_code))
     return exit_code;
 
-  manager = berth_cli_get_manager (cli, &error);
+  manager = berth_cli_get_properties (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, &error);
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      GVariantDict client, server;
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "Client");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "Version");
-      json_builder_add_string_value (b, PACKAGE_VERSION);
-      json_builder_set_member_name (b, "ApiVersion");
-      json_builder_add_int_value (b, 1);
-      json_builder_set_member_name (b, "Os");
-      json_builder_add_string_value (b, "linux");
-      json_builder_set_member_name (b, "Arch");
-      json_builder_add_string_value (b, go_arch ());
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "Server");
-      if (manager == NULL)
-        json_builder_add_null_value (b);
-      else
-        {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "Version");
-          json_builder_add_string_value (b, berth_dbus_berth1_get_version (manager));
-          json_builder_set_member_name (b, "ApiVersion");
-          json_builder_add_int_value (b, berth_dbus_berth1_get_api_version (manager));
-          json_builder_set_member_name (b, "Address");
-          json_builder_add_string_value (b, cli->connected_address);
-          json_builder_set_member_name (b, "Pid");
-          json_builder_add_int_value (b, berth_dbus_berth1_get_pid (manager));
-          json_builder_end_object (b);
-        }
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      berth_cli_print_json (root);
+      g_variant_dict_init (&client, NULL);
+      g_variant_dict_init (&server, NULL);
+      berth_cli_print_json (g_variant_new_parsed (
+        "{'Client': <{'Version': <%s>, 'ApiVersion': <%u>, 'Os': <'linux'>, 'Arch': <%s>}>,"
+        " 'Server': <%@mv>}",
+        PACKAGE_VERSION, 1, go_arch (),
+        manager == NULL
+          ? g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL)
+          : g_variant_new_maybe (
+              G_VARIANT_TYPE_VARIANT,
+              g_variant_new_variant (g_variant_new_parsed (
+                "{'Version': <%s>, 'ApiVersion': <%u>, 'Address': <%s>, 'Pid': <%u>}",
+                berth_cli_dict_string (manager, "Version"), berth_cli_dict_uint (manager, "ApiVersion"),
+                cli->connected_address, berth_cli_dict_uint (manager, "Pid"))))));
     }
   else
     {
@@ -88,10 +70,10 @@ berth_cmd_version (BerthCli *cli, gint argc, gchar **argv)
       if (manager != NULL)
         {
           g_print ("\nServer:\n");
-          g_print (" Version:       %s\n", berth_dbus_berth1_get_version (manager));
-          g_print (" API version:   %u\n", berth_dbus_berth1_get_api_version (manager));
+          g_print (" Version:       %s\n", berth_cli_dict_string (manager, "Version"));
+          g_print (" API version:   %u\n", berth_cli_dict_uint (manager, "ApiVersion"));
           g_print (" Address:       %s\n", cli->connected_address);
-          g_print (" PID:           %u\n", berth_dbus_berth1_get_pid (manager));
+          g_print (" PID:           %u\n", berth_cli_dict_uint (manager, "Pid"));
         }
     }
   if (manager == NULL)
@@ -102,9 +84,9 @@ berth_cmd_version (BerthCli *cli, gint argc, gchar **argv)
 static gint
 system_info (BerthCli *cli, gint argc, gchar **argv)
 {
-  g_autoptr(BerthDBusBerth1) manager = NULL;
+  g_autoptr(GVariantDict) manager = NULL;
   g_autoptr(GError) error = NULL;
-  GVariant *modules;
+  g_autoptr(GVariant) modules = NULL;
   GVariantIter iter;
   const gchar *kind, *name, *module, *status, *message;
   gint exit_code;
@@ -112,90 +94,64 @@ system_info (BerthCli *cli, gint argc, gchar **argv)
   if (!berth_cli_parse (cli, "[OPTIONS]", "Show berthd's paths, modules and counts", NULL, 0, 0,
                         &argc, &argv, &exit_code))
     return exit_code;
-  manager = berth_cli_get_manager (cli, &error);
+  manager = berth_cli_get_properties (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, &error);
   if (manager == NULL)
     return berth_cli_fail (cli, error);
-  modules = berth_dbus_berth1_get_modules (manager);
+  modules = g_variant_dict_lookup_value (manager, "Modules", G_VARIANT_TYPE ("a(sssss)"));
 
   if (cli->json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      const struct {
-        const gchar *key;
-        const gchar *value;
-      } strings[] = {
-        { "ServerVersion", berth_dbus_berth1_get_version (manager) },
-        { "Address", cli->connected_address },
-        { "Root", berth_dbus_berth1_get_root (manager) },
-        { "RunDir", berth_dbus_berth1_get_run_dir (manager) },
-        { "ModuleDir", berth_dbus_berth1_get_module_dir (manager) },
-        { "ConfigFile", berth_dbus_berth1_get_config_file (manager) },
-        { "LogLevel", berth_dbus_berth1_get_log_level (manager) },
-      };
+      GVariantBuilder info, list;
 
-      json_builder_begin_object (b);
-      for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
-        {
-          json_builder_set_member_name (b, strings[i].key);
-          json_builder_add_string_value (b, strings[i].value != NULL ? strings[i].value : "");
-        }
-      json_builder_set_member_name (b, "Pid");
-      json_builder_add_int_value (b, berth_dbus_berth1_get_pid (manager));
-      json_builder_set_member_name (b, "Plugins");
-      json_builder_add_int_value (b, berth_dbus_berth1_get_plugins (manager));
-      json_builder_set_member_name (b, "PluginsEnabled");
-      json_builder_add_int_value (b, berth_dbus_berth1_get_plugins_enabled (manager));
-      json_builder_set_member_name (b, "Volumes");
-      json_builder_add_int_value (b, berth_dbus_berth1_get_volumes (manager));
-      json_builder_set_member_name (b, "Modules");
-      json_builder_begin_array (b);
+      g_variant_builder_init (&list, G_VARIANT_TYPE ("aa{sv}"));
       if (modules != NULL)
         {
           g_variant_iter_init (&iter, modules);
           while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &kind, &name, &module, &status,
                                       &message))
-            {
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "Kind");
-              json_builder_add_string_value (b, kind);
-              json_builder_set_member_name (b, "Name");
-              json_builder_add_string_value (b, name);
-              json_builder_set_member_name (b, "Module");
-              json_builder_add_string_value (b, module);
-              json_builder_set_member_name (b, "Status");
-              json_builder_add_string_value (b, status);
-              json_builder_set_member_name (b, "Error");
-              json_builder_add_string_value (b, message);
-              json_builder_end_object (b);
-            }
+            g_variant_builder_add_parsed (&list,
+                                          "{'Kind': <%s>, 'Name': <%s>, 'Module': <%s>, "
+                                          "'Status': <%s>, 'Error': <%s>}",
+                                          kind, name, module, status, message);
         }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      berth_cli_print_json (root);
+      g_variant_builder_init (&info, G_VARIANT_TYPE_VARDICT);
+#define ADD(key, value) g_variant_builder_add (&info, "{sv}", key, value)
+      ADD ("ServerVersion", g_variant_new_string (berth_cli_dict_string (manager, "Version")));
+      ADD ("Address", g_variant_new_string (cli->connected_address));
+      ADD ("Root", g_variant_new_string (berth_cli_dict_string (manager, "Root")));
+      ADD ("RunDir", g_variant_new_string (berth_cli_dict_string (manager, "RunDir")));
+      ADD ("ModuleDir", g_variant_new_string (berth_cli_dict_string (manager, "ModuleDir")));
+      ADD ("ConfigFile", g_variant_new_string (berth_cli_dict_string (manager, "ConfigFile")));
+      ADD ("LogLevel", g_variant_new_string (berth_cli_dict_string (manager, "LogLevel")));
+      ADD ("Pid", g_variant_new_uint32 (berth_cli_dict_uint (manager, "Pid")));
+      ADD ("Plugins", g_variant_new_uint32 (berth_cli_dict_uint (manager, "Plugins")));
+      ADD ("PluginsEnabled", g_variant_new_uint32 (berth_cli_dict_uint (manager, "PluginsEnabled")));
+      ADD ("Volumes", g_variant_new_uint32 (berth_cli_dict_uint (manager, "Volumes")));
+      ADD ("Modules", g_variant_builder_end (&list));
+#undef ADD
+      berth_cli_print_json (g_variant_builder_end (&info));
       return BERTH_EXIT_OK;
     }
   else
     {
       g_autoptr(GString) out = g_string_new (NULL);
       g_autoptr(BerthTable) table = berth_table_new (0, 3);
-      const gchar *config_file = berth_dbus_berth1_get_config_file (manager);
+      const gchar *config_file = berth_cli_dict_string (manager, "ConfigFile");
 
-      g_string_append_printf (out, "Server Version: %s\n", berth_dbus_berth1_get_version (manager));
+      g_string_append_printf (out, "Server Version: %s\n", berth_cli_dict_string (manager, "Version"));
       g_string_append_printf (out, "Address: %s\n", cli->connected_address);
-      g_string_append_printf (out, "PID: %u\n", berth_dbus_berth1_get_pid (manager));
-      g_string_append_printf (out, "Root: %s\n", berth_dbus_berth1_get_root (manager));
-      g_string_append_printf (out, "Run Dir: %s\n", berth_dbus_berth1_get_run_dir (manager));
+      g_string_append_printf (out, "PID: %u\n", berth_cli_dict_uint (manager, "Pid"));
+      g_string_append_printf (out, "Root: %s\n", berth_cli_dict_string (manager, "Root"));
+      g_string_append_printf (out, "Run Dir: %s\n", berth_cli_dict_string (manager, "RunDir"));
       g_string_append_printf (out, "Config File: %s\n",
                               config_file != NULL && config_file[0] != '\0' ? config_file
                                                                              : "(none)");
-      g_string_append_printf (out, "Log Level: %s\n", berth_dbus_berth1_get_log_level (manager));
-      g_string_append_printf (out, "Plugins: %u\n", berth_dbus_berth1_get_plugins (manager));
+      g_string_append_printf (out, "Log Level: %s\n", berth_cli_dict_string (manager, "LogLevel"));
+      g_string_append_printf (out, "Plugins: %u\n", berth_cli_dict_uint (manager, "Plugins"));
       g_string_append_printf (out, " Enabled: %u\n",
-                              berth_dbus_berth1_get_plugins_enabled (manager));
-      g_string_append_printf (out, "Volumes: %u\n", berth_dbus_berth1_get_volumes (manager));
-      g_string_append_printf (out, "Module Dir: %s\n", berth_dbus_berth1_get_module_dir (manager));
+                              berth_cli_dict_uint (manager, "PluginsEnabled"));
+      g_string_append_printf (out, "Volumes: %u\n", berth_cli_dict_uint (manager, "Volumes"));
+      g_string_append_printf (out, "Module Dir: %s\n", berth_cli_dict_string (manager, "ModuleDir"));
       g_string_append (out, "Modules:\n");
       berth_table_add_row (table, " KIND", "NAME", "MODULE", "STATUS", "ERROR", NULL);
       if (modules != NULL)
@@ -217,7 +173,7 @@ system_info (BerthCli *cli, gint argc, gchar **argv)
 static gint
 system_log_level (BerthCli *cli, gint argc, gchar **argv)
 {
-  g_autoptr(BerthDBusBerth1) manager = NULL;
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   gint exit_code;
 
@@ -225,10 +181,9 @@ system_log_level (BerthCli *cli, gint argc, gchar **argv)
                         "Set how much berthd logs: message, info or debug, without a restart",
                         NULL, 1, 1, &argc, &argv, &exit_code))
     return exit_code;
-  manager = berth_cli_get_manager (cli, &error);
-  if (manager == NULL)
-    return berth_cli_fail (cli, error);
-  if (!berth_dbus_berth1_call_set_log_level_sync (manager, argv[1], NULL, &error))
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, "SetLogLevel",
+                          g_variant_new ("(s)", argv[1]), NULL, &error);
+  if (reply == NULL)
     return berth_cli_fail (cli, error);
   return BERTH_EXIT_OK;
 }

@@ -122,7 +122,7 @@ main (int argc, char **argv)
     rc = dispatch (&cli, "berth", commands, n - 1, v + 1);
   }
 
-  g_clear_object (&cli.connection);
+  g_clear_pointer (&cli.bus, berth_cli_bus_free);
   g_free (cli.connected_address);
   g_free (cli.address);
   return rc;

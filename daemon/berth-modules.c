@@ -237,6 +237,49 @@ scan_directory (BerthModules *self)
     }
 }
 
+/* an implementation gets what it asks for by property: the path store
+ * ("paths"), berthd's configuration ("config") and, for those that build on
+ * it, the active content store ("content-store") */
+static GObject *
+construct (BerthModules *self, GType type, GError **error)
+{
+  /* classes of dynamic types stay referenced: their module is resident */
+  GObjectClass *klass = g_type_class_ref (type);
+  const gchar *names[3];
+  GValue values[3] = { G_VALUE_INIT, G_VALUE_INIT, G_VALUE_INIT };
+  GObject *content_store = g_hash_table_lookup (self->active, BERTH_EXTENSION_POINT_CONTENT_STORE);
+  guint n = 0;
+  GObject *object;
+
+  if (g_object_class_find_property (klass, "paths") != NULL)
+    {
+      names[n] = "paths";
+      g_value_init (&values[n], BERTH_TYPE_PATHS);
+      g_value_set_object (&values[n++], self->paths);
+    }
+  if (g_object_class_find_property (klass, "config") != NULL)
+    {
+      names[n] = "config";
+      g_value_init (&values[n], G_TYPE_KEY_FILE);
+      g_value_set_boxed (&values[n++], self->config);
+    }
+  if (content_store != NULL && g_object_class_find_property (klass, "content-store") != NULL)
+    {
+      names[n] = "content-store";
+      g_value_init (&values[n], BERTH_TYPE_CONTENT_STORE);
+      g_value_set_object (&values[n++], content_store);
+    }
+  object = g_object_new_with_properties (type, n, names, values);
+  for (guint i = 0; i < n; i++)
+    g_value_unset (&values[i]);
+  if (G_IS_INITABLE (object) && !g_initable_init (G_INITABLE (object), NULL, error))
+    {
+      g_object_unref (object);
+      return NULL;
+    }
+  return object;
+}
+
 static void
 instantiate (BerthModules *self, const gchar *extension_point)
 {
@@ -264,10 +307,7 @@ instantiate (BerthModules *self, const gchar *extension_point)
       if (module == NULL)
         module = name;
 
-      if (g_type_is_a (type, G_TYPE_INITABLE))
-        object = g_initable_new (type, NULL, &error, NULL);
-      else
-        object = g_object_new (type, NULL);
+      object = construct (self, type, &error);
       if (object == NULL)
         {
           g_warning ("%s %s (module %s) failed to start: %s", kind, name, module, error->message);

@@ -124,6 +124,11 @@ main (int argc, char **argv)
       return 1;
     }
 
+  /* before the socket answers, so a signal is never missed */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+  g_unix_signal_add (SIGINT, on_quit_signal, loop);
+
   daemon = berth_daemon_new (engine);
   address = listen != NULL ? g_strdup (listen) : berth_paths_default_address (paths);
   if (!berth_daemon_listen (daemon, address, &error))
@@ -134,9 +139,6 @@ main (int argc, char **argv)
   if (system)
     berth_daemon_own_system_name (daemon);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_quit_signal, loop);
-  g_unix_signal_add (SIGINT, on_quit_signal, loop);
   g_message ("berthd %s serving %s (root %s)", PACKAGE_VERSION, address,
              berth_paths_get (paths, BERTH_PATH_ROOT));
   g_main_loop_run (loop);

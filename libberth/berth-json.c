@@ -5,72 +5,10 @@
 
 #include "berth-error.h"
 #include "berth-json.h"
+#include "berth-json-write.h"
 
-/* JSON written the way Go's encoding/json writes it, so that berth's output
- * matches docker's byte for byte: compact `{"a":1}`, or indented by four
- * spaces with `"key": value` as json.Indent does; members in insertion
- * order; no HTML escaping (the daemon's encoder turns it off); U+2028 and
- * U+2029 escaped, as Go always does. */
-
-static void
-append_string (GString *out, const gchar *s)
-{
-  const gchar *p = s;
-
-  g_string_append_c (out, '"');
-  while (*p != '\0')
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-      const gchar *next;
-
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        {
-          /* invalid UTF-8 becomes U+FFFD, as in Go */
-          g_string_append (out, "\\ufffd");
-          p++;
-          continue;
-        }
-      next = g_utf8_next_char (p);
-      switch (c)
-        {
-          case '"':
-            g_string_append (out, "\\\"");
-            break;
-          case '\\':
-            g_string_append (out, "\\\\");
-            break;
-          case '\n':
-            g_string_append (out, "\\n");
-            break;
-          case '\r':
-            g_string_append (out, "\\r");
-            break;
-          case '\t':
-            g_string_append (out, "\\t");
-            break;
-          case 0x2028:
-          case 0x2029:
-            g_string_append_printf (out, "\\u%04x", c);
-            break;
-          default:
-            if (c < 0x20)
-              g_string_append_printf (out, "\\u%04x", c);
-            else
-              g_string_append_len (out, p, next - p);
-            break;
-        }
-      p = next;
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_indent (GString *out, guint depth)
-{
-  g_string_append_c (out, '\n');
-  for (guint i = 0; i < depth; i++)
-    g_string_append (out, "    ");
-}
+/* a json-glib tree written as Go's encoding/json writes it: see
+ * berth-json-write.c for the rules */
 
 static void
 append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
@@ -95,15 +33,15 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
           for (GList *l = members; l != NULL; l = l->next)
             {
               if (pretty)
-                append_indent (out, depth + 1);
-              append_string (out, l->data);
+                berth_json_append_indent (out, depth + 1);
+              berth_json_append_string (out, l->data);
               g_string_append (out, pretty ? ": " : ":");
               append_node (out, json_object_get_member (object, l->data), pretty, depth + 1);
               if (l->next != NULL)
                 g_string_append_c (out, ',');
             }
           if (pretty)
-            append_indent (out, depth);
+            berth_json_append_indent (out, depth);
           g_string_append_c (out, '}');
           return;
         }
@@ -120,13 +58,13 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
           for (guint i = 0; i < n; i++)
             {
               if (pretty)
-                append_indent (out, depth + 1);
+                berth_json_append_indent (out, depth + 1);
               append_node (out, json_array_get_element (array, i), pretty, depth + 1);
               if (i + 1 < n)
                 g_string_append_c (out, ',');
             }
           if (pretty)
-            append_indent (out, depth);
+            berth_json_append_indent (out, depth);
           g_string_append_c (out, ']');
           return;
         }
@@ -134,7 +72,7 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
         {
           GType type = json_node_get_value_type (node);
           if (type == G_TYPE_STRING)
-            append_string (out, json_node_get_string (node));
+            berth_json_append_string (out, json_node_get_string (node));
           else if (type == G_TYPE_BOOLEAN)
             g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
           else if (type == G_TYPE_INT64)

@@ -95,3 +95,45 @@ berth_snapshotter_list (BerthSnapshotter *self, GCancellable *cancellable, GErro
   BERTH_IFACE_DISPATCH (iface, list, self, error, NULL);
   return iface->list (self, cancellable, error);
 }
+
+/**
+ * berth_snapshotter_usage:
+ * @self: a #BerthSnapshotter
+ * @key: the snapshot's name
+ * @out_bytes: (out): bytes that belong to the snapshot alone
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+berth_snapshotter_usage (BerthSnapshotter *self, const gchar *key, guint64 *out_bytes,
+                         GCancellable *cancellable, GError **error)
+{
+  BerthSnapshotterInterface *iface;
+  g_return_val_if_fail (BERTH_IS_SNAPSHOTTER (self), FALSE);
+  g_return_val_if_fail (key != NULL && out_bytes != NULL, FALSE);
+  iface = BERTH_SNAPSHOTTER_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, usage, self, error, FALSE);
+  return iface->usage (self, key, out_bytes, cancellable, error);
+}
+
+/**
+ * berth_snapshotter_restore:
+ * @self: a #BerthSnapshotter
+ * @keep: the keys of snapshots still wanted
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+berth_snapshotter_restore (BerthSnapshotter *self, const gchar *const *keep,
+                           GCancellable *cancellable, GError **error)
+{
+  BerthSnapshotterInterface *iface;
+  g_return_val_if_fail (BERTH_IS_SNAPSHOTTER (self), FALSE);
+  iface = BERTH_SNAPSHOTTER_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, restore, self, error, FALSE);
+  return iface->restore (self, keep, cancellable, error);
+}

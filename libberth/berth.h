@@ -7,6 +7,7 @@
 #include "berth-driver.h"
 #include "berth-error.h"
 #include "berth-json.h"
+#include "berth-json-write.h"
 #include "berth-module.h"
 #include "berth-paths.h"
 #include "berth-plugin-config.h"

@@ -8,6 +8,7 @@ packages="
   gcc meson ninja-build pkg-config python3
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
   libjson-glib-dev libcap-dev
+  libostree-dev ostree libarchive-dev libisal-dev libssl-dev libzstd-dev zstd
   hyperfine clang-format bc procps
 "
 

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* a minimal synchronous D-Bus client for the CLI: no threads, no GObject
+ * machinery on the way, one round trip per call */
+typedef struct _BerthCliBus BerthCliBus;
+
+BerthCliBus *berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error);
+GVariant *berth_cli_bus_call (BerthCliBus *bus, const gchar *destination, const gchar *path,
+                              const gchar *interface, const gchar *method, GVariant *parameters,
+                              const GVariantType *reply_type, GError **error);
+GDBusMessage *berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error);
+void berth_cli_bus_free (BerthCliBus *bus);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthCliBus, berth_cli_bus_free)
+
+G_END_DECLS
