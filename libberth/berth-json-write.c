@@ -22,6 +22,20 @@
 void
 berth_json_append_string (GString *out, const gchar *s)
 {
+  berth_json_append_string_flags (out, s, BERTH_JSON_NONE);
+}
+
+/**
+ * berth_json_append_string_flags:
+ * @out: where to write
+ * @s: UTF-8 text
+ * @flags: %BERTH_JSON_ESCAPE_HTML to escape as Go's json.Marshal does
+ *
+ * Appends @s as a JSON string.
+ */
+void
+berth_json_append_string_flags (GString *out, const gchar *s, BerthJsonFlags flags)
+{
   const gchar *p = s;
 
   g_string_append_c (out, '"');
@@ -57,6 +71,14 @@ berth_json_append_string (GString *out, const gchar *s)
           case 0x2028:
           case 0x2029:
             g_string_append_printf (out, "\\u%04x", c);
+            break;
+          case '<':
+          case '>':
+          case '&':
+            if (flags & BERTH_JSON_ESCAPE_HTML)
+              g_string_append_printf (out, "\\u%04x", c);
+            else
+              g_string_append_c (out, (gchar)c);
             break;
           default:
             if (c < 0x20)

@@ -11,8 +11,10 @@
  * berth-json-write.c for the rules */
 
 static void
-append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
+append_node (GString *out, JsonNode *node, BerthJsonFlags flags, guint depth)
 {
+  gboolean pretty = (flags & BERTH_JSON_PRETTY) != 0;
+
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       g_string_append (out, "null");
@@ -34,9 +36,9 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
             {
               if (pretty)
                 berth_json_append_indent (out, depth + 1);
-              berth_json_append_string (out, l->data);
+              berth_json_append_string_flags (out, l->data, flags);
               g_string_append (out, pretty ? ": " : ":");
-              append_node (out, json_object_get_member (object, l->data), pretty, depth + 1);
+              append_node (out, json_object_get_member (object, l->data), flags, depth + 1);
               if (l->next != NULL)
                 g_string_append_c (out, ',');
             }
@@ -59,7 +61,7 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
             {
               if (pretty)
                 berth_json_append_indent (out, depth + 1);
-              append_node (out, json_array_get_element (array, i), pretty, depth + 1);
+              append_node (out, json_array_get_element (array, i), flags, depth + 1);
               if (i + 1 < n)
                 g_string_append_c (out, ',');
             }
@@ -72,7 +74,7 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
         {
           GType type = json_node_get_value_type (node);
           if (type == G_TYPE_STRING)
-            berth_json_append_string (out, json_node_get_string (node));
+            berth_json_append_string_flags (out, json_node_get_string (node), flags);
           else if (type == G_TYPE_BOOLEAN)
             g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
           else if (type == G_TYPE_INT64)
@@ -97,14 +99,14 @@ append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
  * berth_json_append:
  * @out: where to write
  * @node: (nullable): a JSON value
- * @pretty: indent by four spaces, as docker's inspect does
+ * @flags: how to write it
  *
  * Appends @node as Go's encoding/json would write it.
  */
 void
-berth_json_append (GString *out, JsonNode *node, gboolean pretty)
+berth_json_append (GString *out, JsonNode *node, BerthJsonFlags flags)
 {
-  append_node (out, node, pretty, 0);
+  append_node (out, node, flags, 0);
 }
 
 /**
@@ -118,7 +120,7 @@ gchar *
 berth_json_to_string (JsonNode *node, gboolean pretty)
 {
   GString *out = g_string_new (NULL);
-  append_node (out, node, pretty, 0);
+  append_node (out, node, pretty ? BERTH_JSON_PRETTY : BERTH_JSON_NONE, 0);
   return g_string_free (out, FALSE);
 }
 

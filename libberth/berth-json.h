@@ -3,10 +3,12 @@
 
 #include <json-glib/json-glib.h>
 
+#include "berth-json-write.h"
+
 G_BEGIN_DECLS
 
 gchar *berth_json_to_string (JsonNode *node, gboolean pretty);
-void berth_json_append (GString *out, JsonNode *node, gboolean pretty);
+void berth_json_append (GString *out, JsonNode *node, BerthJsonFlags flags);
 JsonNode *berth_json_parse (const gchar *text, gssize length, GError **error);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "berth-module.h"
 #include "berth-paths.h"
 #include "berth-plugin-config.h"
+#include "berth-plugin-settings.h"
 #include "berth-reference.h"
 #include "berth-runtime.h"
 #include "berth-snapshotter.h"

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "berth-test-harness.h"
@@ -368,6 +369,92 @@ test_listen_address (void)
   g_assert_cmpint (berth_test_daemon_stop (d, SIGTERM), ==, 0);
 }
 
+/* a bus of the test's own, shaped like the system bus, for berthd --system */
+static GPid
+start_bus (const gchar *dir, gchar **out_address)
+{
+  g_autofree gchar *conf_path = g_build_filename (dir, "bus.conf", NULL);
+  g_autofree gchar *socket = g_build_filename (dir, "system_bus_socket", NULL);
+  g_autofree gchar *conf = g_strdup_printf (
+    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN\"\n"
+    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+    "<busconfig><type>system</type><listen>unix:path=%s</listen><auth>EXTERNAL</auth>"
+    "<policy context=\"default\"><allow user=\"*\"/><allow own=\"*\"/>"
+    "<allow send_destination=\"*\"/><allow receive_sender=\"*\"/></policy></busconfig>\n",
+    socket);
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_file_set_contents (conf_path, conf, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_async (NULL,
+                                (gchar *[]){ "dbus-daemon", "--nofork", "--config-file", conf_path,
+                                             NULL },
+                                NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5000 && !g_file_test (socket, G_FILE_TEST_EXISTS); i++)
+    g_usleep (1000);
+  *out_address = g_strdup_printf ("unix:path=%s", socket);
+  return pid;
+}
+
+static void
+test_system_bus (void)
+{
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autofree gchar *bus_address = NULL;
+  g_autofree gchar *introspect = NULL;
+  g_autoptr(GError) error = NULL;
+  gint status;
+  GPid bus;
+
+  if (g_find_program_in_path ("dbus-daemon") == NULL)
+    {
+      g_test_skip ("dbus-daemon is not installed");
+      return;
+    }
+  d = berth_test_daemon_new ();
+  bus = start_bus (d->tmp, &bus_address);
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", bus_address, TRUE);
+  start_or_fail (d, (const gchar *const[]){ "--system", NULL });
+
+  /* berth finds berthd on the bus by name, and so does gdbus */
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autoptr(BerthTestResult) v = berth_test_run (NULL, BERTH_TEST_AS_CALLER, "-H", "system",
+                                                     "version", NULL);
+      if (v->status == 0)
+        break;
+      g_usleep (1000);
+    }
+  {
+    g_autoptr(BerthTestResult) info =
+      berth_test_run (NULL, BERTH_TEST_AS_CALLER, "-H", "system", "--json", "system", "info", NULL);
+    g_autoptr(JsonNode) node = NULL;
+    g_assert_cmpint (info->status, ==, 0);
+    node = berth_test_parse_json (info->out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "Root"), ==,
+                     d->root);
+  }
+  g_spawn_sync (NULL,
+                (gchar *[]){ "gdbus", "introspect", "--address", bus_address, "--dest",
+                             "org.berth.Berth1", "--object-path", "/org/berth/Berth1", NULL },
+                NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &introspect, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (introspect, "interface org.berth.Berth1"));
+  g_assert_nonnull (strstr (introspect, "SetLogLevel"));
+  /* and the peer-to-peer socket still serves */
+  {
+    g_autoptr(BerthTestResult) v = berth_test_run (d, BERTH_TEST_AS_CALLER, "version", NULL);
+    g_assert_cmpint (v->status, ==, 0);
+  }
+  g_assert_cmpint (berth_test_daemon_stop (d, SIGTERM), ==, 0);
+  kill (bus, SIGTERM);
+  waitpid (bus, NULL, 0);
+  g_unsetenv ("DBUS_SYSTEM_BUS_ADDRESS");
+}
+
 static void
 test_cli_usage (void)
 {
@@ -417,6 +504,7 @@ main (int argc, char **argv)
   g_test_add_func ("/daemon/admin-group", test_admin_group);
   g_test_add_func ("/daemon/signals-and-kill", test_signals_and_kill);
   g_test_add_func ("/daemon/listen-address", test_listen_address);
+  g_test_add_func ("/daemon/system-bus", test_system_bus);
   g_test_add_func ("/cli/usage", test_cli_usage);
   return g_test_run ();
 }

@@ -17,6 +17,11 @@ test_json_go_style (void)
   g_assert_cmpstr (compact, ==,
                    "{\"Name\":\"a<b>&\\u2028\",\"Empty\":[],\"Obj\":{},\"Null\":null,"
                    "\"List\":[1,true,\"x\\ny\\u0001\"],\"Nested\":{\"Z\":1,\"A\":2}}");
+  {
+    g_autoptr(GString) escaped = g_string_new (NULL);
+    berth_json_append (escaped, node, BERTH_JSON_ESCAPE_HTML);
+    g_assert_true (g_str_has_prefix (escaped->str, "{\"Name\":\"a\\u003cb\\u003e\\u0026\\u2028\""));
+  }
   pretty = berth_json_to_string (node, TRUE);
   g_assert_cmpstr (pretty, ==,
                    "{\n"
