@@ -241,3 +241,96 @@ berth_json_from_variant (GVariant *value, gboolean pretty)
   berth_json_append_variant (out, value, pretty, 0);
   return g_string_free (out, FALSE);
 }
+
+static gboolean
+go_is_print (gunichar c)
+{
+  if (c == ' ')
+    return TRUE;
+  switch (g_unichar_type (c))
+    {
+      case G_UNICODE_CONTROL:
+      case G_UNICODE_FORMAT:
+      case G_UNICODE_UNASSIGNED:
+      case G_UNICODE_PRIVATE_USE:
+      case G_UNICODE_SURROGATE:
+      case G_UNICODE_LINE_SEPARATOR:
+      case G_UNICODE_PARAGRAPH_SEPARATOR:
+      case G_UNICODE_SPACE_SEPARATOR:
+        return FALSE;
+      default:
+        return TRUE;
+    }
+}
+
+/**
+ * berth_go_quote:
+ * @str: UTF-8 text (invalid bytes are escaped)
+ *
+ * Go's strconv.Quote, which is what Go's `%q` prints: Docker's messages
+ * quote names this way, and berth's must read the same.
+ *
+ * Returns: (transfer full): @str in double quotes, escaped
+ */
+gchar *
+berth_go_quote (const gchar *str)
+{
+  GString *out = g_string_new ("\"");
+
+  for (const gchar *p = str; *p != '\0';)
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+      const gchar *next;
+
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar)*p);
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
+      switch (c)
+        {
+          case '"':
+            g_string_append (out, "\\\"");
+            break;
+          case '\\':
+            g_string_append (out, "\\\\");
+            break;
+          case '\a':
+            g_string_append (out, "\\a");
+            break;
+          case '\b':
+            g_string_append (out, "\\b");
+            break;
+          case '\f':
+            g_string_append (out, "\\f");
+            break;
+          case '\n':
+            g_string_append (out, "\\n");
+            break;
+          case '\r':
+            g_string_append (out, "\\r");
+            break;
+          case '\t':
+            g_string_append (out, "\\t");
+            break;
+          case '\v':
+            g_string_append (out, "\\v");
+            break;
+          default:
+            if (go_is_print (c))
+              g_string_append_len (out, p, next - p);
+            else if (c < 0x80)
+              g_string_append_printf (out, "\\x%02x", c);
+            else if (c < 0x10000)
+              g_string_append_printf (out, "\\u%04x", c);
+            else
+              g_string_append_printf (out, "\\U%08x", c);
+            break;
+        }
+      p = next;
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}

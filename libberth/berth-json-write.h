@@ -23,5 +23,6 @@ void berth_json_append_string_flags (GString *out, const gchar *s, BerthJsonFlag
 void berth_json_append_indent (GString *out, guint depth);
 void berth_json_append_variant (GString *out, GVariant *value, gboolean pretty, guint depth);
 gchar *berth_json_from_variant (GVariant *value, gboolean pretty);
+gchar *berth_go_quote (const gchar *str);
 
 G_END_DECLS

@@ -368,7 +368,7 @@ berth_plugin_interface_type_parse (
     }
   if (slash == NULL || dot == NULL || dot == type || dot + 1 == slash || slash[1] == '\0')
     {
-      g_autofree gchar *quoted = berth_plugin_go_quote (type);
+      g_autofree gchar *quoted = berth_go_quote (type);
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                    "%s is not an interface type of the form <prefix>.<capability>/<version>",
                    quoted);
@@ -441,7 +441,7 @@ has_dotdot (const gchar *path)
 static gboolean
 validate_absolute_path (const gchar *path, const gchar *field, GError **error)
 {
-  g_autofree gchar *quoted = berth_plugin_go_quote (path);
+  g_autofree gchar *quoted = berth_go_quote (path);
 
   if (!g_path_is_absolute (path))
     return berth_plugin_field_error (error, field, "%s is not an absolute path", quoted);
@@ -467,11 +467,11 @@ validate_settable (gchar **settable,
 
       if (g_strcmp0 (settable[i], allowed) == 0)
         continue;
-      quoted = berth_plugin_go_quote (settable[i]);
+      quoted = berth_go_quote (settable[i]);
       if (name[0] == '\0')
         return berth_plugin_field_error (error, field, "%s is not settable on %s (only \"%s\" is)",
                                          quoted, kind, allowed);
-      quoted_name = berth_plugin_go_quote (name);
+      quoted_name = berth_go_quote (name);
       return berth_plugin_field_error (error, field, "%s is not settable on %s %s (only \"%s\" is)",
                                        quoted, kind, quoted_name, allowed);
     }
@@ -482,7 +482,7 @@ static gboolean
 validate_interface (BerthPluginConfig *self, const gchar *socket_dir, GError **error)
 {
   const gchar *socket = self->interface_socket;
-  g_autofree gchar *quoted = berth_plugin_go_quote (socket);
+  g_autofree gchar *quoted = berth_go_quote (socket);
 
   if (socket[0] == '\0')
     return berth_plugin_field_error (error, "Interface.Socket", "required");
@@ -505,7 +505,7 @@ validate_interface (BerthPluginConfig *self, const gchar *socket_dir, GError **e
     {
       g_autofree gchar *field = g_strdup_printf ("Interface.Types[%u]", i);
       g_autoptr (GError) local_error = NULL;
-      g_autofree gchar *quoted_type = berth_plugin_go_quote (self->interface_types[i]);
+      g_autofree gchar *quoted_type = berth_go_quote (self->interface_types[i]);
 
       if (!berth_plugin_interface_type_parse (self->interface_types[i], NULL, NULL, NULL,
                                               &local_error))
@@ -523,13 +523,13 @@ validate_process (BerthPluginConfig *self, GError **error)
     return berth_plugin_field_error (error, "Entrypoint", "required");
   if (!g_path_is_absolute (self->entrypoint[0]))
     {
-      g_autofree gchar *quoted = berth_plugin_go_quote (self->entrypoint[0]);
+      g_autofree gchar *quoted = berth_go_quote (self->entrypoint[0]);
       return berth_plugin_field_error (error, "Entrypoint[0]", "%s is not an absolute path",
                                        quoted);
     }
   if (self->workdir[0] != '\0' && !g_path_is_absolute (self->workdir))
     {
-      g_autofree gchar *quoted = berth_plugin_go_quote (self->workdir);
+      g_autofree gchar *quoted = berth_go_quote (self->workdir);
       return berth_plugin_field_error (error, "WorkDir", "%s is not an absolute path", quoted);
     }
   for (guint i = 0; self->env != NULL && i < self->env->len; i++)
@@ -542,7 +542,7 @@ validate_process (BerthPluginConfig *self, GError **error)
         return berth_plugin_field_error (error, field, "required");
       if (strchr (env->name, '=') != NULL)
         {
-          g_autofree gchar *quoted = berth_plugin_go_quote (env->name);
+          g_autofree gchar *quoted = berth_go_quote (env->name);
           return berth_plugin_field_error (error, field, "%s contains \"=\"", quoted);
         }
       if (!validate_settable (env->settable, "value", "environment variable", env->name,
@@ -558,7 +558,7 @@ validate_process (BerthPluginConfig *self, GError **error)
   if (!g_strv_contains ((const gchar *const[]){ "", "host", "none", "bridge", NULL },
                         self->network_type))
     {
-      g_autofree gchar *quoted = berth_plugin_go_quote (self->network_type);
+      g_autofree gchar *quoted = berth_go_quote (self->network_type);
       return berth_plugin_field_error (
         error, "Network.Type", "unknown network type %s (use host, none, bridge or \"\")", quoted);
     }
@@ -581,7 +581,7 @@ validate_mounts (BerthPluginConfig *self, GError **error)
         return FALSE;
       if (!g_strv_contains (known_mount_types, mount->type))
         {
-          g_autofree gchar *quoted = berth_plugin_go_quote (mount->type);
+          g_autofree gchar *quoted = berth_go_quote (mount->type);
           return berth_plugin_field_error (error, type,
                                            "unsupported mount type %s (use bind, tmpfs, proc, "
                                            "sysfs, devpts, mqueue, cgroup, cgroup2, none or \"\")",
@@ -625,7 +625,7 @@ validate_linux (BerthPluginConfig *self, GError **error)
       if (capability_is_known (name))
         continue;
       field = g_strdup_printf ("Linux.Capabilities[%u]", i);
-      quoted = berth_plugin_go_quote (name);
+      quoted = berth_go_quote (name);
       upper = g_ascii_strup (name, -1);
       suggestion
         = g_str_has_prefix (upper, "CAP_") ? g_strdup (upper) : g_strconcat ("CAP_", upper, NULL);
@@ -642,7 +642,7 @@ validate_linux (BerthPluginConfig *self, GError **error)
 
       if (device->path != NULL)
         {
-          g_autofree gchar *quoted = berth_plugin_go_quote (device->path);
+          g_autofree gchar *quoted = berth_go_quote (device->path);
           if (!validate_absolute_path (device->path, path, error))
             return FALSE;
           if (!g_str_has_prefix (device->path, "/dev/") || device->path[5] == '\0')
@@ -704,7 +704,7 @@ berth_plugin_config_validate (BerthPluginConfig *self, const gchar *socket_dir, 
   if (self->has_rootfs && self->rootfs_type[0] != '\0'
       && g_strcmp0 (self->rootfs_type, "layers") != 0)
     {
-      g_autofree gchar *quoted = berth_plugin_go_quote (self->rootfs_type);
+      g_autofree gchar *quoted = berth_go_quote (self->rootfs_type);
       return berth_plugin_field_error (error, "rootfs.type", "%s is not \"layers\"", quoted);
     }
   return TRUE;

@@ -3,6 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "berth-json-write.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -117,8 +119,6 @@ berth_plugin_json_write (const BerthPluginJsonField *fields, gconstpointer base)
 gboolean
 berth_plugin_field_error (GError **error, const gchar *path, const gchar *format, ...)
   G_GNUC_PRINTF (3, 4);
-gchar *
-berth_plugin_go_quote (const gchar *str);
 gchar **
 berth_plugin_go_split (const gchar *str, const gchar *separator);
 gboolean

@@ -271,7 +271,7 @@ settable_check (Settable *settable, const gchar *allowed, gchar **listed, GError
     return TRUE;
   pretty = settable->field[0] != '\0' ? g_strdup_printf ("%s.%s", settable->name, settable->field)
                                       : g_strdup (settable->name);
-  quoted = berth_plugin_go_quote (pretty);
+  quoted = berth_go_quote (pretty);
   g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "%s is not settable", quoted);
   return FALSE;
 }
@@ -359,7 +359,7 @@ settings_apply (BerthPluginSettings *self,
         = settings_item (self->mounts, i, mount->name, G_STRUCT_OFFSET (BerthPluginMount, name));
       if (target == NULL)
         {
-          quoted = berth_plugin_go_quote (mount->name);
+          quoted = berth_go_quote (mount->name);
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "plugin settings have no mount %s",
                        quoted);
           return FALSE;
@@ -386,7 +386,7 @@ settings_apply (BerthPluginSettings *self,
         = settings_item (self->devices, i, device->name, G_STRUCT_OFFSET (BerthPluginDevice, name));
       if (target == NULL)
         {
-          quoted = berth_plugin_go_quote (device->name);
+          quoted = berth_go_quote (device->name);
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "plugin settings have no device %s",
                        quoted);
           return FALSE;
@@ -403,7 +403,7 @@ settings_apply (BerthPluginSettings *self,
       self->args = berth_plugin_go_split (settable->value, " ");
       return TRUE;
     }
-  quoted = berth_plugin_go_quote (settable->name);
+  quoted = berth_go_quote (settable->name);
   g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                "setting %s not found in the plugin configuration", quoted);
   return FALSE;

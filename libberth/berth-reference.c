@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "berth-error.h"
+#include "berth-json-write.h"
 #include "berth-reference.h"
 
 /*
@@ -864,75 +865,11 @@ berth_reference_normalize_local_name (const gchar *text, GError **error)
   return berth_reference_to_familiar (tagged);
 }
 
-/*
- * Go's %q, which Docker's messages use for the name: printable text as is,
- * escapes for quotes, backslashes, control characters and invalid UTF-8
- */
-static gchar *
-berth_reference_quote (const gchar *s)
-{
-  GString *out = g_string_new ("\"");
-  const gchar *p = s;
-
-  while (*p != '\0')
-    {
-      gunichar c = g_utf8_get_char_validated (p, -1);
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        {
-          g_string_append_printf (out, "\\x%02x", (guchar)*p);
-          p++;
-          continue;
-        }
-      switch (c)
-        {
-          case '\a':
-            g_string_append (out, "\\a");
-            break;
-          case '\b':
-            g_string_append (out, "\\b");
-            break;
-          case '\f':
-            g_string_append (out, "\\f");
-            break;
-          case '\n':
-            g_string_append (out, "\\n");
-            break;
-          case '\r':
-            g_string_append (out, "\\r");
-            break;
-          case '\t':
-            g_string_append (out, "\\t");
-            break;
-          case '\v':
-            g_string_append (out, "\\v");
-            break;
-          case '\\':
-            g_string_append (out, "\\\\");
-            break;
-          case '"':
-            g_string_append (out, "\\\"");
-            break;
-          default:
-            if (c < 0x20 || c == 0x7f)
-              g_string_append_printf (out, "\\x%02x", c);
-            else if (c < 0x80 || g_unichar_isprint (c))
-              g_string_append_unichar (out, c);
-            else if (c < 0x10000)
-              g_string_append_printf (out, "\\u%04x", c);
-            else
-              g_string_append_printf (out, "\\U%08x", c);
-            break;
-        }
-      p = g_utf8_next_char (p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
 
 static gint
 berth_reference_plugin_not_found (const gchar *query, GError **error)
 {
-  g_autofree gchar *quoted = berth_reference_quote (query);
+  g_autofree gchar *quoted = berth_go_quote (query);
   g_set_error (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, "plugin %s not found", quoted);
   return -1;
 }
@@ -1013,7 +950,7 @@ berth_reference_resolve_plugin (const gchar *query,
         continue;
       if (found >= 0)
         {
-          g_autofree gchar *quoted = berth_reference_quote (query);
+          g_autofree gchar *quoted = berth_go_quote (query);
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                        "multiple plugins found for %s", quoted);
           return -1;
