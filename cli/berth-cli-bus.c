@@ -19,7 +19,8 @@
  * and then writes and reads GDBusMessage blobs, so the marshalling is still
  * GLib's. berthd itself is an ordinary GDBus server. */
 
-struct _BerthCliBus {
+struct _BerthCliBus
+{
   gint fd;
   guint32 serial;
   GByteArray *in; /* bytes read and not yet used */
@@ -131,8 +132,7 @@ parse_address (const gchar *address, struct sockaddr_un *sa, socklen_t *sa_len, 
       gboolean abstract = g_str_has_prefix (parts[i], "abstract=");
       if (g_str_has_prefix (parts[i], "path=") || abstract)
         {
-          g_autofree gchar *value =
-            g_uri_unescape_string (strchr (parts[i], '=') + 1, NULL);
+          g_autofree gchar *value = g_uri_unescape_string (strchr (parts[i], '=') + 1, NULL);
           gsize len = value != NULL ? strlen (value) : 0;
           gsize offset = abstract ? 1 : 0;
           if (value == NULL || len + offset >= sizeof sa->sun_path)
@@ -146,8 +146,8 @@ parse_address (const gchar *address, struct sockaddr_un *sa, socklen_t *sa_len, 
           return TRUE;
         }
     }
-  g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
-               "no path= or abstract= in %s", address);
+  g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "no path= or abstract= in %s",
+               address);
   return FALSE;
 }
 
@@ -207,9 +207,9 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
 
   if (is_bus)
     {
-      g_autoptr(GVariant) hello =
-        berth_cli_bus_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                            "org.freedesktop.DBus", "Hello", NULL, G_VARIANT_TYPE ("(s)"), error);
+      g_autoptr(GVariant) hello = berth_cli_bus_call (
+        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello", NULL,
+        G_VARIANT_TYPE ("(s)"), error);
       if (hello == NULL)
         return NULL;
     }
@@ -239,8 +239,8 @@ berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error)
   while (bus->in->len < (gsize)needed)
     if (!read_more (bus, timeout_ms, error))
       return NULL;
-  message = g_dbus_message_new_from_blob (bus->in->data, needed, G_DBUS_CAPABILITY_FLAGS_NONE,
-                                          error);
+  message
+    = g_dbus_message_new_from_blob (bus->in->data, needed, G_DBUS_CAPABILITY_FLAGS_NONE, error);
   g_byte_array_remove_range (bus->in, 0, needed);
   return message;
 }
@@ -261,12 +261,17 @@ berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error)
  * Returns: (transfer full): the reply's body
  */
 GVariant *
-berth_cli_bus_call (BerthCliBus *bus, const gchar *destination, const gchar *path,
-                    const gchar *interface, const gchar *method, GVariant *parameters,
-                    const GVariantType *reply_type, GError **error)
+berth_cli_bus_call (BerthCliBus *bus,
+                    const gchar *destination,
+                    const gchar *path,
+                    const gchar *interface,
+                    const gchar *method,
+                    GVariant *parameters,
+                    const GVariantType *reply_type,
+                    GError **error)
 {
-  g_autoptr(GDBusMessage) call = g_dbus_message_new_method_call (destination, path, interface,
-                                                                 method);
+  g_autoptr(GDBusMessage) call
+             = g_dbus_message_new_method_call (destination, path, interface, method);
   g_autofree guchar *blob = NULL;
   gsize blob_len;
   guint32 serial = ++bus->serial;

@@ -7,9 +7,9 @@
 
 #include "berth-cli.h"
 
-
 static GOptionEntry global_entries[] = {
-  { "address", 'H', 0, G_OPTION_ARG_STRING, NULL, "berthd's D-Bus address, a socket path, or \"system\" (env BERTH_ADDRESS)", "ADDRESS" },
+  { "address", 'H', 0, G_OPTION_ARG_STRING, NULL,
+    "berthd's D-Bus address, a socket path, or \"system\" (env BERTH_ADDRESS)", "ADDRESS" },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL, "Print JSON", NULL },
   { "verbose", 0, 0, G_OPTION_ARG_NONE, NULL, "Say more about what happens", NULL },
   { NULL },
@@ -55,9 +55,15 @@ print_usage_hint (const gchar *command, const gchar *params)
  * Returns: %TRUE to go on
  */
 gboolean
-berth_cli_parse (BerthCli *cli, const gchar *params, const gchar *summary,
-                 const GOptionEntry *entries, gint min_args, gint max_args, gint *argc,
-                 gchar ***argv, gint *exit_code)
+berth_cli_parse (BerthCli *cli,
+                 const gchar *params,
+                 const gchar *summary,
+                 const GOptionEntry *entries,
+                 gint min_args,
+                 gint max_args,
+                 gint *argc,
+                 gchar ***argv,
+                 gint *exit_code)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (params);
   g_autoptr(GError) error = NULL;
@@ -77,8 +83,8 @@ berth_cli_parse (BerthCli *cli, const gchar *params, const gchar *summary,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION) &&
-          g_str_has_prefix (error->message, "Unknown option "))
+      if (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)
+          && g_str_has_prefix (error->message, "Unknown option "))
         g_printerr ("unknown flag: %s\n", error->message + strlen ("Unknown option "));
       else
         g_printerr ("%s\n", error->message);
@@ -133,8 +139,7 @@ static gchar *
 system_bus_address (void)
 {
   const gchar *env = g_getenv ("DBUS_SYSTEM_BUS_ADDRESS");
-  return g_strdup (env != NULL && env[0] != '\0' ? env
-                                                  : "unix:path=/run/dbus/system_bus_socket");
+  return g_strdup (env != NULL && env[0] != '\0' ? env : "unix:path=/run/dbus/system_bus_socket");
 }
 
 static gboolean
@@ -165,10 +170,9 @@ berth_cli_connect (BerthCli *cli, GError **error)
           g_autoptr(BerthCliBus) bus = berth_cli_bus_connect (system, TRUE, NULL);
           g_autoptr(GVariant) owner = NULL;
           if (bus != NULL)
-            owner = berth_cli_bus_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                        "org.freedesktop.DBus", "GetNameOwner",
-                                        g_variant_new ("(s)", BERTH_DBUS_NAME),
-                                        G_VARIANT_TYPE ("(s)"), NULL);
+            owner = berth_cli_bus_call (
+              bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+              "GetNameOwner", g_variant_new ("(s)", BERTH_DBUS_NAME), G_VARIANT_TYPE ("(s)"), NULL);
           if (owner != NULL)
             {
               cli->bus = g_steal_pointer (&bus);
@@ -212,8 +216,13 @@ berth_cli_connect (BerthCli *cli, GError **error)
  * Returns: (transfer full): the reply
  */
 GVariant *
-berth_cli_call (BerthCli *cli, const gchar *path, const gchar *interface, const gchar *method,
-                GVariant *parameters, const GVariantType *reply_type, GError **error)
+berth_cli_call (BerthCli *cli,
+                const gchar *path,
+                const gchar *interface,
+                const gchar *method,
+                GVariant *parameters,
+                const GVariantType *reply_type,
+                GError **error)
 {
   g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
 
@@ -233,21 +242,20 @@ berth_cli_call (BerthCli *cli, const gchar *path, const gchar *interface, const 
  * Returns: (transfer full): every property of @interface on @path
  */
 GVariantDict *
-berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interface,
-                          GError **error)
+berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interface, GError **error)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) props = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  reply = berth_cli_call (cli, path, "org.freedesktop.DBus.Properties", "GetAll",
-                          g_variant_new ("(s)", interface), G_VARIANT_TYPE ("(a{sv})"),
-                          &local_error);
+  reply
+    = berth_cli_call (cli, path, "org.freedesktop.DBus.Properties", "GetAll",
+                      g_variant_new ("(s)", interface), G_VARIANT_TYPE ("(a{sv})"), &local_error);
   if (reply == NULL)
     {
       /* something answers on the socket, but it is not berthd */
-      if (g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-          g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+      if (g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)
+          || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
         {
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
                        "no berthd answers at %s. Is berthd running? Start it with 'berthd' as "
@@ -315,7 +323,8 @@ berth_cli_print_json (GVariant *value)
   g_print ("%s\n", text);
 }
 
-struct _BerthTable {
+struct _BerthTable
+{
   guint min_width;
   guint padding;
   GPtrArray *rows; /* of GStrv */

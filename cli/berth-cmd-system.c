@@ -37,8 +37,8 @@ berth_cmd_version (BerthCli *cli, gint argc, gchar **argv)
   g_autoptr(GError) error = NULL;
   gint exit_code;
 
-  if (!berth_cli_parse (cli, "[OPTIONS]", "Show the berth version information", NULL, 0, 0,
-                        &argc, &argv, &exit_code))
+  if (!berth_cli_parse (cli, "[OPTIONS]", "Show the berth version information", NULL, 0, 0, &argc,
+                        &argv, &exit_code))
     return exit_code;
 
   manager = berth_cli_get_properties (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, &error);
@@ -52,14 +52,14 @@ berth_cmd_version (BerthCli *cli, gint argc, gchar **argv)
         "{'Client': <{'Version': <%s>, 'ApiVersion': <%u>, 'Os': <'linux'>, 'Arch': <%s>}>,"
         " 'Server': <%@mv>}",
         PACKAGE_VERSION, 1, go_arch (),
-        manager == NULL
-          ? g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL)
-          : g_variant_new_maybe (
-              G_VARIANT_TYPE_VARIANT,
-              g_variant_new_variant (g_variant_new_parsed (
-                "{'Version': <%s>, 'ApiVersion': <%u>, 'Address': <%s>, 'Pid': <%u>}",
-                berth_cli_dict_string (manager, "Version"), berth_cli_dict_uint (manager, "ApiVersion"),
-                cli->connected_address, berth_cli_dict_uint (manager, "Pid"))))));
+        manager == NULL ? g_variant_new_maybe (G_VARIANT_TYPE_VARIANT, NULL)
+                        : g_variant_new_maybe (
+                          G_VARIANT_TYPE_VARIANT,
+                          g_variant_new_variant (g_variant_new_parsed (
+                            "{'Version': <%s>, 'ApiVersion': <%u>, 'Address': <%s>, 'Pid': <%u>}",
+                            berth_cli_dict_string (manager, "Version"),
+                            berth_cli_dict_uint (manager, "ApiVersion"), cli->connected_address,
+                            berth_cli_dict_uint (manager, "Pid"))))));
     }
   else
     {
@@ -107,8 +107,8 @@ system_info (BerthCli *cli, gint argc, gchar **argv)
       if (modules != NULL)
         {
           g_variant_iter_init (&iter, modules);
-          while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &kind, &name, &module, &status,
-                                      &message))
+          while (
+            g_variant_iter_next (&iter, "(&s&s&s&s&s)", &kind, &name, &module, &status, &message))
             g_variant_builder_add_parsed (&list,
                                           "{'Kind': <%s>, 'Name': <%s>, 'Module': <%s>, "
                                           "'Status': <%s>, 'Error': <%s>}",
@@ -125,7 +125,8 @@ system_info (BerthCli *cli, gint argc, gchar **argv)
       ADD ("LogLevel", g_variant_new_string (berth_cli_dict_string (manager, "LogLevel")));
       ADD ("Pid", g_variant_new_uint32 (berth_cli_dict_uint (manager, "Pid")));
       ADD ("Plugins", g_variant_new_uint32 (berth_cli_dict_uint (manager, "Plugins")));
-      ADD ("PluginsEnabled", g_variant_new_uint32 (berth_cli_dict_uint (manager, "PluginsEnabled")));
+      ADD ("PluginsEnabled",
+           g_variant_new_uint32 (berth_cli_dict_uint (manager, "PluginsEnabled")));
       ADD ("Volumes", g_variant_new_uint32 (berth_cli_dict_uint (manager, "Volumes")));
       ADD ("Modules", g_variant_builder_end (&list));
 #undef ADD
@@ -138,27 +139,29 @@ system_info (BerthCli *cli, gint argc, gchar **argv)
       g_autoptr(BerthTable) table = berth_table_new (0, 3);
       const gchar *config_file = berth_cli_dict_string (manager, "ConfigFile");
 
-      g_string_append_printf (out, "Server Version: %s\n", berth_cli_dict_string (manager, "Version"));
+      g_string_append_printf (out, "Server Version: %s\n",
+                              berth_cli_dict_string (manager, "Version"));
       g_string_append_printf (out, "Address: %s\n", cli->connected_address);
       g_string_append_printf (out, "PID: %u\n", berth_cli_dict_uint (manager, "Pid"));
       g_string_append_printf (out, "Root: %s\n", berth_cli_dict_string (manager, "Root"));
       g_string_append_printf (out, "Run Dir: %s\n", berth_cli_dict_string (manager, "RunDir"));
       g_string_append_printf (out, "Config File: %s\n",
                               config_file != NULL && config_file[0] != '\0' ? config_file
-                                                                             : "(none)");
+                                                                            : "(none)");
       g_string_append_printf (out, "Log Level: %s\n", berth_cli_dict_string (manager, "LogLevel"));
       g_string_append_printf (out, "Plugins: %u\n", berth_cli_dict_uint (manager, "Plugins"));
       g_string_append_printf (out, " Enabled: %u\n",
                               berth_cli_dict_uint (manager, "PluginsEnabled"));
       g_string_append_printf (out, "Volumes: %u\n", berth_cli_dict_uint (manager, "Volumes"));
-      g_string_append_printf (out, "Module Dir: %s\n", berth_cli_dict_string (manager, "ModuleDir"));
+      g_string_append_printf (out, "Module Dir: %s\n",
+                              berth_cli_dict_string (manager, "ModuleDir"));
       g_string_append (out, "Modules:\n");
       berth_table_add_row (table, " KIND", "NAME", "MODULE", "STATUS", "ERROR", NULL);
       if (modules != NULL)
         {
           g_variant_iter_init (&iter, modules);
-          while (g_variant_iter_next (&iter, "(&s&s&s&s&s)", &kind, &name, &module, &status,
-                                      &message))
+          while (
+            g_variant_iter_next (&iter, "(&s&s&s&s&s)", &kind, &name, &module, &status, &message))
             {
               g_autofree gchar *indented = g_strdup_printf (" %s", kind[0] != '\0' ? kind : "-");
               berth_table_add_row (table, indented, name, module, status, message, NULL);
@@ -178,8 +181,8 @@ system_log_level (BerthCli *cli, gint argc, gchar **argv)
   gint exit_code;
 
   if (!berth_cli_parse (cli, "[OPTIONS] LEVEL",
-                        "Set how much berthd logs: message, info or debug, without a restart",
-                        NULL, 1, 1, &argc, &argv, &exit_code))
+                        "Set how much berthd logs: message, info or debug, without a restart", NULL,
+                        1, 1, &argc, &argv, &exit_code))
     return exit_code;
   reply = berth_cli_call (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, "SetLogLevel",
                           g_variant_new ("(s)", argv[1]), NULL, &error);

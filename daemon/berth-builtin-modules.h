@@ -3,7 +3,8 @@
 
 #include <berth.h>
 
-typedef struct {
+typedef struct
+{
   const gchar *name;
   BerthModuleLoadFunc load;
 } BerthBuiltinModule;

@@ -12,8 +12,8 @@
 #include "berth-dbus-generated.h"
 #include "berth-log.h"
 
-#define BERTH_DBUS_NAME "org.berth.Berth1"
-#define BERTH_DBUS_PATH "/org/berth/Berth1"
+#define BERTH_DBUS_NAME        "org.berth.Berth1"
+#define BERTH_DBUS_PATH        "/org/berth/Berth1"
 #define BERTH_DBUS_API_VERSION 1
 
 /**
@@ -30,7 +30,8 @@
  * A private dbus-daemon would give that for free, at the cost of a second
  * process to supervise and a second hop on every call; see docs/dbus.md.
  */
-struct _BerthDaemon {
+struct _BerthDaemon
+{
   GObject parent_instance;
   BerthEngine *engine;
   BerthDBusBerth1 *manager;
@@ -112,7 +113,8 @@ caller_uid (GDBusMethodInvocation *invocation, uid_t *out_uid)
 }
 
 static gboolean
-on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+on_authorize_method (GDBusInterfaceSkeleton *skeleton,
+                     GDBusMethodInvocation *invocation,
                      gpointer user_data)
 {
   BerthDaemon *self = BERTH_DAEMON (user_data);
@@ -131,8 +133,10 @@ on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *in
 }
 
 static gboolean
-on_handle_set_log_level (BerthDBusBerth1 *manager, GDBusMethodInvocation *invocation,
-                         const gchar *level, gpointer user_data)
+on_handle_set_log_level (BerthDBusBerth1 *manager,
+                         GDBusMethodInvocation *invocation,
+                         const gchar *level,
+                         gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -237,14 +241,16 @@ export_on (BerthDaemon *self, GDBusConnection *connection, GError **error)
 }
 
 static void
-on_connection_closed (GDBusConnection *connection, gboolean remote_peer_vanished, GError *error,
+on_connection_closed (GDBusConnection *connection,
+                      gboolean remote_peer_vanished,
+                      GError *error,
                       gpointer user_data)
 {
   BerthDaemon *self = BERTH_DAEMON (user_data);
 
   g_debug ("client disconnected");
-  g_dbus_interface_skeleton_unexport_from_connection (
-    G_DBUS_INTERFACE_SKELETON (self->manager), connection);
+  g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
+                                                      connection);
   g_signal_handlers_disconnect_by_data (connection, self);
   g_ptr_array_remove (self->connections, connection);
 }
@@ -274,7 +280,9 @@ on_allow_mechanism (GDBusAuthObserver *observer, const gchar *mechanism, gpointe
 }
 
 static gboolean
-on_authorize_peer (GDBusAuthObserver *observer, GIOStream *stream, GCredentials *credentials,
+on_authorize_peer (GDBusAuthObserver *observer,
+                   GIOStream *stream,
+                   GCredentials *credentials,
                    gpointer user_data)
 {
   /* anyone who can open the socket may read; methods check their rights */
@@ -339,10 +347,10 @@ berth_daemon_listen (BerthDaemon *self, const gchar *address, GError **error)
 
   self->observer = g_dbus_auth_observer_new ();
   g_signal_connect (self->observer, "allow-mechanism", G_CALLBACK (on_allow_mechanism), self);
-  g_signal_connect (self->observer, "authorize-authenticated-peer",
-                    G_CALLBACK (on_authorize_peer), self);
-  self->server = g_dbus_server_new_sync (address, G_DBUS_SERVER_FLAGS_NONE, guid, self->observer,
-                                         NULL, error);
+  g_signal_connect (self->observer, "authorize-authenticated-peer", G_CALLBACK (on_authorize_peer),
+                    self);
+  self->server
+    = g_dbus_server_new_sync (address, G_DBUS_SERVER_FLAGS_NONE, guid, self->observer, NULL, error);
   if (self->server == NULL)
     {
       g_prefix_error (error, "cannot listen on %s: ", address);
@@ -434,8 +442,9 @@ berth_daemon_stop (BerthDaemon *self)
       g_dbus_server_stop (self->server);
       g_clear_object (&self->server);
     }
-  if (self->manager != NULL &&
-      g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->manager)) != NULL)
+  if (self->manager != NULL
+      && g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->manager))
+           != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
   for (guint i = 0; self->connections != NULL && i < self->connections->len; i++)
     {

@@ -17,7 +17,8 @@
  * configuration and the modules, and (in later issues) plugins, volumes and
  * their state. The D-Bus adaptor maps it to the bus; tests drive it directly.
  */
-struct _BerthEngine {
+struct _BerthEngine
+{
   GObject parent_instance;
   BerthPaths *paths;
   GKeyFile *config;
@@ -107,8 +108,7 @@ take_lock (const gchar *path, const gchar *what, GError **error)
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_IN_USE,
                        "another berthd%s%s%s is already using %s %s (lock %s); stop it first, "
                        "or give this one its own --root and --run-dir",
-                       n > 0 ? " (pid " : "", n > 0 ? buf : "", n > 0 ? ")" : "", what, dir,
-                       path);
+                       n > 0 ? " (pid " : "", n > 0 ? buf : "", n > 0 ? ")" : "", what, dir, path);
           return -1;
         }
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot lock %s: %s", path,
@@ -139,8 +139,8 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
 
   g_return_val_if_fail (BERTH_IS_ENGINE (self), FALSE);
 
-  if (!berth_paths_ensure (self->paths, BERTH_PATH_ROOT, error) ||
-      !berth_paths_ensure (self->paths, BERTH_PATH_RUN_DIR, error))
+  if (!berth_paths_ensure (self->paths, BERTH_PATH_ROOT, error)
+      || !berth_paths_ensure (self->paths, BERTH_PATH_RUN_DIR, error))
     return FALSE;
 
   self->root_lock_fd = take_lock (berth_paths_get (self->paths, BERTH_PATH_LOCK), "root", error);
@@ -154,9 +154,9 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
       return FALSE;
     }
 
-  if (!berth_paths_ensure (self->paths, BERTH_PATH_PLUGINS, error) ||
-      !berth_paths_ensure (self->paths, BERTH_PATH_VOLUMES, error) ||
-      !berth_paths_ensure (self->paths, BERTH_PATH_TMP, error))
+  if (!berth_paths_ensure (self->paths, BERTH_PATH_PLUGINS, error)
+      || !berth_paths_ensure (self->paths, BERTH_PATH_VOLUMES, error)
+      || !berth_paths_ensure (self->paths, BERTH_PATH_TMP, error))
     return FALSE;
 
   self->modules = berth_modules_new (self->paths, self->config);

@@ -34,7 +34,9 @@ level_name (GLogLevelFlags level)
 }
 
 static GLogWriterOutput
-berth_log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields,
+berth_log_writer (GLogLevelFlags log_level,
+                  const GLogField *fields,
+                  gsize n_fields,
                   gpointer user_data)
 {
   const gchar *domain = NULL;

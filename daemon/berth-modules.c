@@ -16,15 +16,16 @@
  * configuration, else the one of highest priority. Drivers are all active:
  * each serves its own interface types.
  */
-struct _BerthModules {
+struct _BerthModules
+{
   GObject parent_instance;
   BerthPaths *paths;
   GKeyFile *config;
-  GPtrArray *modules;    /* of BerthModule */
-  GPtrArray *reports;    /* of BerthModuleReport */
-  GHashTable *instances; /* extension point → GPtrArray of GObject, by priority */
-  GHashTable *active;    /* extension point → GObject */
-  GHashTable *owner;     /* GType → module name */
+  GPtrArray *modules;       /* of BerthModule */
+  GPtrArray *reports;       /* of BerthModuleReport */
+  GHashTable *instances;    /* extension point → GPtrArray of GObject, by priority */
+  GHashTable *active;       /* extension point → GObject */
+  GHashTable *owner;        /* GType → module name */
   GHashTable *failed_types; /* GType set: types from modules whose load failed */
 };
 
@@ -61,8 +62,12 @@ berth_module_status_to_string (BerthModuleStatus status)
 }
 
 static void
-add_report (BerthModules *self, const gchar *kind, const gchar *name, const gchar *module,
-            BerthModuleStatus status, const gchar *error)
+add_report (BerthModules *self,
+            const gchar *kind,
+            const gchar *name,
+            const gchar *module,
+            BerthModuleStatus status,
+            const gchar *error)
 {
   BerthModuleReport *report = g_new0 (BerthModuleReport, 1);
   report->kind = g_strdup (kind);
@@ -100,8 +105,8 @@ berth_modules_init (BerthModules *self)
 {
   self->modules = g_ptr_array_new_with_free_func (g_object_unref);
   self->reports = g_ptr_array_new_with_free_func ((GDestroyNotify)berth_module_report_free);
-  self->instances = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                           (GDestroyNotify)g_ptr_array_unref);
+  self->instances
+    = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
   self->active = g_hash_table_new (g_str_hash, g_str_equal);
   self->owner = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->failed_types = g_hash_table_new (NULL, NULL);
@@ -139,8 +144,8 @@ snapshot_extension_types (void)
 static gboolean
 module_is_disabled (BerthModules *self, const gchar *name)
 {
-  g_auto(GStrv) disabled = g_key_file_get_string_list (self->config, "modules", "disable", NULL,
-                                                       NULL);
+  g_auto(GStrv) disabled
+          = g_key_file_get_string_list (self->config, "modules", "disable", NULL, NULL);
   return disabled != NULL && g_strv_contains ((const gchar *const *)disabled, name);
 }
 
@@ -352,7 +357,7 @@ berth_modules_load (BerthModules *self)
   for (guint i = 0; berth_builtin_modules[i].name != NULL; i++)
     {
       g_autoptr(BerthModule) module = berth_module_new_builtin (berth_builtin_modules[i].name,
-                                                                berth_builtin_modules[i].load);
+                                                                 berth_builtin_modules[i].load);
       load_one (self, module);
     }
   scan_directory (self);

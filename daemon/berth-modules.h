@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * @BERTH_MODULE_STATUS_EMPTY: loaded, but implements no extension point
  * @BERTH_MODULE_STATUS_DISABLED: not loaded, by configuration
  */
-typedef enum {
+typedef enum
+{
   BERTH_MODULE_STATUS_ACTIVE,
   BERTH_MODULE_STATUS_STANDBY,
   BERTH_MODULE_STATUS_FAILED,
@@ -23,7 +24,8 @@ typedef enum {
 
 /* one row of what became of the modules: per implementation, or per module
  * when it offers none */
-typedef struct {
+typedef struct
+{
   gchar *kind; /* extension point kind, or NULL */
   gchar *name; /* implementation name, or the module's name */
   gchar *module;
@@ -31,15 +33,21 @@ typedef struct {
   gchar *error;
 } BerthModuleReport;
 
-const gchar *berth_module_status_to_string (BerthModuleStatus status);
+const gchar *
+berth_module_status_to_string (BerthModuleStatus status);
 
 #define BERTH_TYPE_MODULES (berth_modules_get_type ())
 G_DECLARE_FINAL_TYPE (BerthModules, berth_modules, BERTH, MODULES, GObject)
 
-BerthModules *berth_modules_new (BerthPaths *paths, GKeyFile *config);
-void berth_modules_load (BerthModules *self);
-GObject *berth_modules_get_active (BerthModules *self, const gchar *extension_point);
-GPtrArray *berth_modules_get_all (BerthModules *self, const gchar *extension_point);
-GPtrArray *berth_modules_get_reports (BerthModules *self);
+BerthModules *
+berth_modules_new (BerthPaths *paths, GKeyFile *config);
+void
+berth_modules_load (BerthModules *self);
+GObject *
+berth_modules_get_active (BerthModules *self, const gchar *extension_point);
+GPtrArray *
+berth_modules_get_all (BerthModules *self, const gchar *extension_point);
+GPtrArray *
+berth_modules_get_reports (BerthModules *self);
 
 G_END_DECLS

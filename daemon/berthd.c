@@ -56,16 +56,21 @@ main (int argc, char **argv)
   g_autofree gchar *config_path = NULL;
   gboolean system = FALSE;
   gboolean version = FALSE;
-  const GOptionEntry entries[] = {
-    { "root", 0, 0, G_OPTION_ARG_FILENAME, &root, "State directory (default " BERTH_DEFAULT_ROOT ")", "DIR" },
-    { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir, "Runtime directory (default " BERTH_DEFAULT_RUN_DIR ")", "DIR" },
-    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "D-Bus address to listen on (default unix:path=RUN-DIR/berth.sock)", "ADDRESS" },
-    { "system", 0, 0, G_OPTION_ARG_NONE, &system, "Also own org.berth.Berth1 on the system bus", NULL },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file (default " BERTH_SYSCONFDIR "/berth/berthd.conf)", "FILE" },
-    { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbose, "Log more (twice for debug)", NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+    = { { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
+          "State directory (default " BERTH_DEFAULT_ROOT ")", "DIR" },
+        { "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir,
+          "Runtime directory (default " BERTH_DEFAULT_RUN_DIR ")", "DIR" },
+        { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+          "D-Bus address to listen on (default unix:path=RUN-DIR/berth.sock)", "ADDRESS" },
+        { "system", 0, 0, G_OPTION_ARG_NONE, &system, "Also own org.berth.Berth1 on the system bus",
+          NULL },
+        { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path,
+          "Configuration file (default " BERTH_SYSCONFDIR "/berth/berthd.conf)", "FILE" },
+        { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, count_verbose,
+          "Log more (twice for debug)", NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+        { NULL } };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthPaths) paths = NULL;

@@ -23,8 +23,10 @@ berth_content_store_default_init (BerthContentStoreInterface *iface)
  * Returns: %TRUE if the blob is stored; %FALSE with @error unset if not
  */
 gboolean
-berth_content_store_blob_exists (BerthContentStore *self, const gchar *digest,
-                                 GCancellable *cancellable, GError **error)
+berth_content_store_blob_exists (BerthContentStore *self,
+                                 const gchar *digest,
+                                 GCancellable *cancellable,
+                                 GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), FALSE);
@@ -44,8 +46,10 @@ berth_content_store_blob_exists (BerthContentStore *self, const gchar *digest,
  * Returns: (transfer full): a stream of the blob's bytes
  */
 GInputStream *
-berth_content_store_read_blob (BerthContentStore *self, const gchar *digest,
-                               GCancellable *cancellable, GError **error)
+berth_content_store_read_blob (BerthContentStore *self,
+                               const gchar *digest,
+                               GCancellable *cancellable,
+                               GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), NULL);
@@ -69,9 +73,14 @@ berth_content_store_read_blob (BerthContentStore *self, const gchar *digest,
  * Returns: %TRUE if the blob is stored and verified
  */
 gboolean
-berth_content_store_ingest_blob (BerthContentStore *self, GInputStream *stream,
-                                 const gchar *digest, gint64 size, const gchar *media_type,
-                                 GHashTable *labels, GCancellable *cancellable, GError **error)
+berth_content_store_ingest_blob (BerthContentStore *self,
+                                 GInputStream *stream,
+                                 const gchar *digest,
+                                 gint64 size,
+                                 const gchar *media_type,
+                                 GHashTable *labels,
+                                 GCancellable *cancellable,
+                                 GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), FALSE);
@@ -92,8 +101,10 @@ berth_content_store_ingest_blob (BerthContentStore *self, GInputStream *stream,
  * Returns: %TRUE if the blob is gone
  */
 gboolean
-berth_content_store_delete_blob (BerthContentStore *self, const gchar *digest,
-                                 GCancellable *cancellable, GError **error)
+berth_content_store_delete_blob (BerthContentStore *self,
+                                 const gchar *digest,
+                                 GCancellable *cancellable,
+                                 GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), FALSE);
@@ -134,9 +145,13 @@ berth_content_store_list_blobs (BerthContentStore *self, GCancellable *cancellab
  * Returns: %TRUE if the blob is stored; %BERTH_ERROR_NOT_FOUND if not
  */
 gboolean
-berth_content_store_blob_info (BerthContentStore *self, const gchar *digest, gint64 *out_size,
-                               gchar **out_media_type, GHashTable **out_labels,
-                               GCancellable *cancellable, GError **error)
+berth_content_store_blob_info (BerthContentStore *self,
+                               const gchar *digest,
+                               gint64 *out_size,
+                               gchar **out_media_type,
+                               GHashTable **out_labels,
+                               GCancellable *cancellable,
+                               GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), FALSE);
@@ -157,8 +172,10 @@ berth_content_store_blob_info (BerthContentStore *self, const gchar *digest, gin
  * Returns: (transfer full): the layer's diff ID (sha256 of its tar)
  */
 gchar *
-berth_content_store_import_layer (BerthContentStore *self, GInputStream *stream,
-                                  const BerthLayerImport *layer, GCancellable *cancellable,
+berth_content_store_import_layer (BerthContentStore *self,
+                                  GInputStream *stream,
+                                  const BerthLayerImport *layer,
+                                  GCancellable *cancellable,
                                   GError **error)
 {
   BerthContentStoreInterface *iface;
@@ -180,8 +197,10 @@ berth_content_store_import_layer (BerthContentStore *self, GInputStream *stream,
  * Returns: %TRUE if the layer tree is stored; %FALSE without an error if not
  */
 gboolean
-berth_content_store_has_layer (BerthContentStore *self, const gchar *diff_id,
-                               GCancellable *cancellable, GError **error)
+berth_content_store_has_layer (BerthContentStore *self,
+                               const gchar *diff_id,
+                               GCancellable *cancellable,
+                               GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), FALSE);
@@ -201,8 +220,10 @@ berth_content_store_has_layer (BerthContentStore *self, const gchar *diff_id,
  * Returns: (transfer full): the chain ID of the tree
  */
 gchar *
-berth_content_store_build_chain (BerthContentStore *self, const gchar *const *diff_ids,
-                                 GCancellable *cancellable, GError **error)
+berth_content_store_build_chain (BerthContentStore *self,
+                                 const gchar *const *diff_ids,
+                                 GCancellable *cancellable,
+                                 GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), NULL);
@@ -222,8 +243,10 @@ berth_content_store_build_chain (BerthContentStore *self, const gchar *const *di
  * Returns: (transfer full): a read-only directory with the chain's tree
  */
 gchar *
-berth_content_store_checkout_chain (BerthContentStore *self, const gchar *chain_id,
-                                    GCancellable *cancellable, GError **error)
+berth_content_store_checkout_chain (BerthContentStore *self,
+                                    const gchar *chain_id,
+                                    GCancellable *cancellable,
+                                    GError **error)
 {
   BerthContentStoreInterface *iface;
   g_return_val_if_fail (BERTH_IS_CONTENT_STORE (self), NULL);
@@ -244,8 +267,10 @@ berth_content_store_checkout_chain (BerthContentStore *self, const gchar *chain_
  * Returns: %TRUE on success
  */
 gboolean
-berth_content_store_garbage_collect (BerthContentStore *self, const gchar *const *roots,
-                                     guint64 *out_freed, GCancellable *cancellable,
+berth_content_store_garbage_collect (BerthContentStore *self,
+                                     const gchar *const *roots,
+                                     guint64 *out_freed,
+                                     GCancellable *cancellable,
                                      GError **error)
 {
   BerthContentStoreInterface *iface;
@@ -266,7 +291,9 @@ berth_content_store_garbage_collect (BerthContentStore *self, const gchar *const
  *   more than one owner, and the bytes unique to each owner
  */
 GVariant *
-berth_content_store_usage (BerthContentStore *self, GVariant *owners, GCancellable *cancellable,
+berth_content_store_usage (BerthContentStore *self,
+                           GVariant *owners,
+                           GCancellable *cancellable,
                            GError **error)
 {
   BerthContentStoreInterface *iface;

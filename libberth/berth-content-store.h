@@ -19,7 +19,8 @@ G_DECLARE_INTERFACE (BerthContentStore, berth_content_store, BERTH, CONTENT_STOR
  * `plugin create` writes the *compressed* digest into `rootfs.diff_ids`, so
  * a @diff_id equal to @digest is accepted as naming the blob.
  */
-typedef struct {
+typedef struct
+{
   const gchar *media_type;
   const gchar *digest;
   const gchar *diff_id;
@@ -50,72 +51,138 @@ typedef struct {
  * Content-addressed storage: blobs keyed by OCI digest (`sha256:<hex>`) and
  * layer trees. Missing functions are reported as not supported.
  */
-struct _BerthContentStoreInterface {
+struct _BerthContentStoreInterface
+{
   GTypeInterface g_iface;
 
-  gboolean (*blob_exists) (BerthContentStore *self, const gchar *digest, GCancellable *cancellable,
+  gboolean (*blob_exists) (BerthContentStore *self,
+                           const gchar *digest,
+                           GCancellable *cancellable,
                            GError **error);
-  gboolean (*blob_info) (BerthContentStore *self, const gchar *digest, gint64 *out_size,
-                         gchar **out_media_type, GHashTable **out_labels,
-                         GCancellable *cancellable, GError **error);
-  GInputStream *(*read_blob) (BerthContentStore *self, const gchar *digest,
-                              GCancellable *cancellable, GError **error);
-  gboolean (*ingest_blob) (BerthContentStore *self, GInputStream *stream, const gchar *digest,
-                           gint64 size, const gchar *media_type, GHashTable *labels,
-                           GCancellable *cancellable, GError **error);
-  gboolean (*delete_blob) (BerthContentStore *self, const gchar *digest, GCancellable *cancellable,
+  gboolean (*blob_info) (BerthContentStore *self,
+                         const gchar *digest,
+                         gint64 *out_size,
+                         gchar **out_media_type,
+                         GHashTable **out_labels,
+                         GCancellable *cancellable,
+                         GError **error);
+  GInputStream *(*read_blob) (BerthContentStore *self,
+                              const gchar *digest,
+                              GCancellable *cancellable,
+                              GError **error);
+  gboolean (*ingest_blob) (BerthContentStore *self,
+                           GInputStream *stream,
+                           const gchar *digest,
+                           gint64 size,
+                           const gchar *media_type,
+                           GHashTable *labels,
+                           GCancellable *cancellable,
+                           GError **error);
+  gboolean (*delete_blob) (BerthContentStore *self,
+                           const gchar *digest,
+                           GCancellable *cancellable,
                            GError **error);
   GStrv (*list_blobs) (BerthContentStore *self, GCancellable *cancellable, GError **error);
 
-  gchar *(*import_layer) (BerthContentStore *self, GInputStream *stream,
-                          const BerthLayerImport *layer, GCancellable *cancellable,
+  gchar *(*import_layer) (BerthContentStore *self,
+                          GInputStream *stream,
+                          const BerthLayerImport *layer,
+                          GCancellable *cancellable,
                           GError **error);
-  gboolean (*has_layer) (BerthContentStore *self, const gchar *diff_id, GCancellable *cancellable,
+  gboolean (*has_layer) (BerthContentStore *self,
+                         const gchar *diff_id,
+                         GCancellable *cancellable,
                          GError **error);
-  gchar *(*build_chain) (BerthContentStore *self, const gchar *const *diff_ids,
-                         GCancellable *cancellable, GError **error);
-  gchar *(*checkout_chain) (BerthContentStore *self, const gchar *chain_id,
-                            GCancellable *cancellable, GError **error);
-  gboolean (*garbage_collect) (BerthContentStore *self, const gchar *const *roots,
-                               guint64 *out_freed, GCancellable *cancellable, GError **error);
-  GVariant *(*usage) (BerthContentStore *self, GVariant *owners, GCancellable *cancellable,
+  gchar *(*build_chain) (BerthContentStore *self,
+                         const gchar *const *diff_ids,
+                         GCancellable *cancellable,
+                         GError **error);
+  gchar *(*checkout_chain) (BerthContentStore *self,
+                            const gchar *chain_id,
+                            GCancellable *cancellable,
+                            GError **error);
+  gboolean (*garbage_collect) (BerthContentStore *self,
+                               const gchar *const *roots,
+                               guint64 *out_freed,
+                               GCancellable *cancellable,
+                               GError **error);
+  GVariant *(*usage) (BerthContentStore *self,
+                      GVariant *owners,
+                      GCancellable *cancellable,
                       GError **error);
 
   /*< private >*/
   gpointer padding[16];
 };
 
-gboolean berth_content_store_blob_exists (BerthContentStore *self, const gchar *digest,
-                                          GCancellable *cancellable, GError **error);
-gboolean berth_content_store_blob_info (BerthContentStore *self, const gchar *digest,
-                                        gint64 *out_size, gchar **out_media_type,
-                                        GHashTable **out_labels, GCancellable *cancellable,
-                                        GError **error);
-GInputStream *berth_content_store_read_blob (BerthContentStore *self, const gchar *digest,
-                                             GCancellable *cancellable, GError **error);
-gboolean berth_content_store_ingest_blob (BerthContentStore *self, GInputStream *stream,
-                                          const gchar *digest, gint64 size,
-                                          const gchar *media_type, GHashTable *labels,
-                                          GCancellable *cancellable, GError **error);
-gboolean berth_content_store_delete_blob (BerthContentStore *self, const gchar *digest,
-                                          GCancellable *cancellable, GError **error);
-GStrv berth_content_store_list_blobs (BerthContentStore *self, GCancellable *cancellable,
-                                      GError **error);
-gchar *berth_content_store_import_layer (BerthContentStore *self, GInputStream *stream,
-                                         const BerthLayerImport *layer,
-                                         GCancellable *cancellable, GError **error);
-gboolean berth_content_store_has_layer (BerthContentStore *self, const gchar *diff_id,
-                                        GCancellable *cancellable, GError **error);
-gchar *berth_content_store_build_chain (BerthContentStore *self, const gchar *const *diff_ids,
-                                        GCancellable *cancellable, GError **error);
-gchar *berth_content_store_checkout_chain (BerthContentStore *self, const gchar *chain_id,
-                                           GCancellable *cancellable, GError **error);
-gboolean berth_content_store_garbage_collect (BerthContentStore *self, const gchar *const *roots,
-                                              guint64 *out_freed, GCancellable *cancellable,
-                                              GError **error);
-GVariant *berth_content_store_usage (BerthContentStore *self, GVariant *owners,
-                                     GCancellable *cancellable, GError **error);
+gboolean
+berth_content_store_blob_exists (BerthContentStore *self,
+                                 const gchar *digest,
+                                 GCancellable *cancellable,
+                                 GError **error);
+gboolean
+berth_content_store_blob_info (BerthContentStore *self,
+                               const gchar *digest,
+                               gint64 *out_size,
+                               gchar **out_media_type,
+                               GHashTable **out_labels,
+                               GCancellable *cancellable,
+                               GError **error);
+GInputStream *
+berth_content_store_read_blob (BerthContentStore *self,
+                               const gchar *digest,
+                               GCancellable *cancellable,
+                               GError **error);
+gboolean
+berth_content_store_ingest_blob (BerthContentStore *self,
+                                 GInputStream *stream,
+                                 const gchar *digest,
+                                 gint64 size,
+                                 const gchar *media_type,
+                                 GHashTable *labels,
+                                 GCancellable *cancellable,
+                                 GError **error);
+gboolean
+berth_content_store_delete_blob (BerthContentStore *self,
+                                 const gchar *digest,
+                                 GCancellable *cancellable,
+                                 GError **error);
+GStrv
+berth_content_store_list_blobs (BerthContentStore *self, GCancellable *cancellable, GError **error);
+gchar *
+berth_content_store_import_layer (BerthContentStore *self,
+                                  GInputStream *stream,
+                                  const BerthLayerImport *layer,
+                                  GCancellable *cancellable,
+                                  GError **error);
+gboolean
+berth_content_store_has_layer (BerthContentStore *self,
+                               const gchar *diff_id,
+                               GCancellable *cancellable,
+                               GError **error);
+gchar *
+berth_content_store_build_chain (BerthContentStore *self,
+                                 const gchar *const *diff_ids,
+                                 GCancellable *cancellable,
+                                 GError **error);
+gchar *
+berth_content_store_checkout_chain (BerthContentStore *self,
+                                    const gchar *chain_id,
+                                    GCancellable *cancellable,
+                                    GError **error);
+gboolean
+berth_content_store_garbage_collect (BerthContentStore *self,
+                                     const gchar *const *roots,
+                                     guint64 *out_freed,
+                                     GCancellable *cancellable,
+                                     GError **error);
+GVariant *
+berth_content_store_usage (BerthContentStore *self,
+                           GVariant *owners,
+                           GCancellable *cancellable,
+                           GError **error);
 
-gchar *berth_chain_id (const gchar *const *diff_ids);
+gchar *
+berth_chain_id (const gchar *const *diff_ids);
 
 G_END_DECLS

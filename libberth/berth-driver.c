@@ -56,8 +56,12 @@ berth_driver_serves (BerthDriver *self, const gchar *interface_type)
  * Returns: %TRUE if the driver took the plugin on
  */
 gboolean
-berth_driver_activate (BerthDriver *self, const gchar *plugin_id, const gchar *plugin_name,
-                       const gchar *socket_path, GCancellable *cancellable, GError **error)
+berth_driver_activate (BerthDriver *self,
+                       const gchar *plugin_id,
+                       const gchar *plugin_name,
+                       const gchar *socket_path,
+                       GCancellable *cancellable,
+                       GError **error)
 {
   BerthDriverInterface *iface;
   g_return_val_if_fail (BERTH_IS_DRIVER (self), FALSE);
@@ -79,7 +83,9 @@ berth_driver_activate (BerthDriver *self, const gchar *plugin_id, const gchar *p
  * Returns: %TRUE if the driver let the plugin go
  */
 gboolean
-berth_driver_deactivate (BerthDriver *self, const gchar *plugin_id, GCancellable *cancellable,
+berth_driver_deactivate (BerthDriver *self,
+                         const gchar *plugin_id,
+                         GCancellable *cancellable,
                          GError **error)
 {
   BerthDriverInterface *iface;

@@ -19,13 +19,20 @@ G_DECLARE_INTERFACE (BerthDriver, berth_driver, BERTH, DRIVER, GObject)
  * One driver type. A new driver type is one new module implementing this;
  * the engine never changes for it.
  */
-struct _BerthDriverInterface {
+struct _BerthDriverInterface
+{
   GTypeInterface g_iface;
 
   const gchar *const *(*get_types) (BerthDriver *self);
-  gboolean (*activate) (BerthDriver *self, const gchar *plugin_id, const gchar *plugin_name,
-                        const gchar *socket_path, GCancellable *cancellable, GError **error);
-  gboolean (*deactivate) (BerthDriver *self, const gchar *plugin_id, GCancellable *cancellable,
+  gboolean (*activate) (BerthDriver *self,
+                        const gchar *plugin_id,
+                        const gchar *plugin_name,
+                        const gchar *socket_path,
+                        GCancellable *cancellable,
+                        GError **error);
+  gboolean (*deactivate) (BerthDriver *self,
+                          const gchar *plugin_id,
+                          GCancellable *cancellable,
                           GError **error);
   GStrv (*get_holders) (BerthDriver *self, const gchar *plugin_id);
 
@@ -33,13 +40,23 @@ struct _BerthDriverInterface {
   gpointer padding[16];
 };
 
-const gchar *const *berth_driver_get_types (BerthDriver *self);
-gboolean berth_driver_serves (BerthDriver *self, const gchar *interface_type);
-gboolean berth_driver_activate (BerthDriver *self, const gchar *plugin_id,
-                                const gchar *plugin_name, const gchar *socket_path,
-                                GCancellable *cancellable, GError **error);
-gboolean berth_driver_deactivate (BerthDriver *self, const gchar *plugin_id,
-                                  GCancellable *cancellable, GError **error);
-GStrv berth_driver_get_holders (BerthDriver *self, const gchar *plugin_id);
+const gchar *const *
+berth_driver_get_types (BerthDriver *self);
+gboolean
+berth_driver_serves (BerthDriver *self, const gchar *interface_type);
+gboolean
+berth_driver_activate (BerthDriver *self,
+                       const gchar *plugin_id,
+                       const gchar *plugin_name,
+                       const gchar *socket_path,
+                       GCancellable *cancellable,
+                       GError **error);
+gboolean
+berth_driver_deactivate (BerthDriver *self,
+                         const gchar *plugin_id,
+                         GCancellable *cancellable,
+                         GError **error);
+GStrv
+berth_driver_get_holders (BerthDriver *self, const gchar *plugin_id);
 
 G_END_DECLS

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  * The one error domain of berth. Each code has a D-Bus error name
  * `org.berth.Berth1.Error.<Name>`, so errors keep their code across D-Bus.
  */
-typedef enum {
+typedef enum
+{
   BERTH_ERROR_FAILED,
   BERTH_ERROR_NOT_FOUND,
   BERTH_ERROR_ALREADY_EXISTS,
@@ -39,9 +40,13 @@ typedef enum {
   BERTH_ERROR_LAST /*< skip >*/
 } BerthError;
 
-GQuark berth_error_quark (void);
-const gchar *berth_error_to_dbus_name (BerthError code);
-void berth_error_convert (GError **error);
-void berth_error_strip_remote (GError *error);
+GQuark
+berth_error_quark (void);
+const gchar *
+berth_error_to_dbus_name (BerthError code);
+void
+berth_error_convert (GError **error);
+void
+berth_error_strip_remote (GError *error);
 
 G_END_DECLS

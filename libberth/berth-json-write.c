@@ -111,10 +111,10 @@ static gboolean
 is_dictionary (GVariant *value)
 {
   const GVariantType *type = g_variant_get_type (value);
-  return g_variant_type_is_array (type) &&
-         g_variant_type_is_dict_entry (g_variant_type_element (type)) &&
-         g_variant_type_equal (g_variant_type_key (g_variant_type_element (type)),
-                               G_VARIANT_TYPE_STRING);
+  return g_variant_type_is_array (type)
+         && g_variant_type_is_dict_entry (g_variant_type_element (type))
+         && g_variant_type_equal (g_variant_type_key (g_variant_type_element (type)),
+                                  G_VARIANT_TYPE_STRING);
 }
 
 /**

@@ -17,7 +17,8 @@
  * built for and lets the module's load function fail with a reason, which
  * berthd reports by name instead of printing a warning nobody reads.
  */
-struct _BerthModule {
+struct _BerthModule
+{
   GTypeModule parent_instance;
   gchar *path; /* NULL when built in */
   GModule *library;
@@ -231,9 +232,9 @@ berth_module_load_checked (BerthModule *self, GError **error)
   if (!g_type_module_use (G_TYPE_MODULE (self)))
     {
       if (error != NULL)
-        *error = self->load_error != NULL ? g_error_copy (self->load_error)
-                                          : g_error_new_literal (BERTH_ERROR, BERTH_ERROR_FAILED,
-                                                                 "cannot load");
+        *error = self->load_error != NULL
+                   ? g_error_copy (self->load_error)
+                   : g_error_new_literal (BERTH_ERROR, BERTH_ERROR_FAILED, "cannot load");
       return FALSE;
     }
   return TRUE;

@@ -46,25 +46,33 @@ typedef gboolean (*BerthModuleLoadFunc) (GTypeModule *module, GError **error);
 #define BERTH_MODULE_DEFINE(name)
 #else
 #define BERTH_MODULE_DEFINE(name)                                                                  \
-  G_MODULE_EXPORT const guint berth_module_abi_version = BERTH_MODULE_ABI_VERSION;                \
-  G_MODULE_EXPORT gboolean berth_module_load (GTypeModule *module, GError **error);              \
-  G_MODULE_EXPORT gboolean berth_module_load (GTypeModule *module, GError **error)               \
+  G_MODULE_EXPORT const guint berth_module_abi_version = BERTH_MODULE_ABI_VERSION;                 \
+  G_MODULE_EXPORT gboolean berth_module_load (GTypeModule *module, GError **error);                \
+  G_MODULE_EXPORT gboolean berth_module_load (GTypeModule *module, GError **error)                 \
   {                                                                                                \
-    return berth_module_##name##_load (module, error);                                            \
+    return berth_module_##name##_load (module, error);                                             \
   }
 #endif
 
 #define BERTH_TYPE_MODULE (berth_module_get_type ())
 G_DECLARE_FINAL_TYPE (BerthModule, berth_module, BERTH, MODULE, GTypeModule)
 
-void berth_extension_points_register (void);
-const gchar *const *berth_extension_points (void);
-const gchar *berth_extension_point_kind (const gchar *extension_point);
+void
+berth_extension_points_register (void);
+const gchar *const *
+berth_extension_points (void);
+const gchar *
+berth_extension_point_kind (const gchar *extension_point);
 
-BerthModule *berth_module_new_for_path (const gchar *path);
-BerthModule *berth_module_new_builtin (const gchar *name, BerthModuleLoadFunc load_func);
-gboolean berth_module_load_checked (BerthModule *self, GError **error);
-const gchar *berth_module_get_name (BerthModule *self);
-const gchar *berth_module_get_path (BerthModule *self);
+BerthModule *
+berth_module_new_for_path (const gchar *path);
+BerthModule *
+berth_module_new_builtin (const gchar *name, BerthModuleLoadFunc load_func);
+gboolean
+berth_module_load_checked (BerthModule *self, GError **error);
+const gchar *
+berth_module_get_name (BerthModule *self);
+const gchar *
+berth_module_get_path (BerthModule *self);
 
 G_END_DECLS

@@ -18,7 +18,8 @@
  * which is overridden by command-line flags. The derived paths follow the
  * root and the run directory unless they are set themselves.
  */
-struct _BerthPaths {
+struct _BerthPaths
+{
   GObject parent_instance;
   gchar *paths[BERTH_PATH_LAST];
 };
@@ -26,7 +27,8 @@ struct _BerthPaths {
 G_DEFINE_TYPE (BerthPaths, berth_paths, G_TYPE_OBJECT)
 
 /* a derived path: its base and its name below it */
-static const struct {
+static const struct
+{
   BerthPathKind base;
   const gchar *name;
 } derived[BERTH_PATH_LAST] = {
@@ -58,7 +60,8 @@ berth_paths_class_init (BerthPathsClass *klass)
 static void
 berth_paths_init (BerthPaths *self)
 {
-  const struct {
+  const struct
+  {
     BerthPathKind kind;
     const gchar *env;
     const gchar *fallback;
@@ -71,7 +74,8 @@ berth_paths_init (BerthPaths *self)
   for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
     {
       const gchar *env = g_getenv (bases[i].env);
-      berth_paths_set (self, bases[i].kind, env != NULL && env[0] != '\0' ? env : bases[i].fallback);
+      berth_paths_set (self, bases[i].kind,
+                       env != NULL && env[0] != '\0' ? env : bases[i].fallback);
     }
 }
 
@@ -126,8 +130,8 @@ berth_paths_get (BerthPaths *self, BerthPathKind kind)
   g_return_val_if_fail (kind < BERTH_PATH_LAST, NULL);
 
   if (self->paths[kind] == NULL && derived[kind].name != NULL)
-    self->paths[kind] = g_build_filename (berth_paths_get (self, derived[kind].base),
-                                          derived[kind].name, NULL);
+    self->paths[kind]
+      = g_build_filename (berth_paths_get (self, derived[kind].base), derived[kind].name, NULL);
   return self->paths[kind];
 }
 
@@ -194,6 +198,7 @@ berth_paths_ensure (BerthPaths *self, BerthPathKind kind, GError **error)
 gchar *
 berth_paths_default_address (BerthPaths *self)
 {
-  g_autofree gchar *escaped = g_dbus_address_escape_value (berth_paths_get (self, BERTH_PATH_SOCKET));
+  g_autofree gchar *escaped
+    = g_dbus_address_escape_value (berth_paths_get (self, BERTH_PATH_SOCKET));
   return g_strdup_printf ("unix:path=%s", escaped);
 }

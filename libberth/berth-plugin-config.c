@@ -277,9 +277,9 @@ berth_plugin_privileges_from_json_node (JsonNode *node, GError **error)
     { "Privileges", BERTH_PLUGIN_JSON_ARRAY, FALSE, 0, NULL, &berth_plugin_json_privilege_element },
     FIELD_END,
   };
-  g_autoptr (GPtrArray) privileges = NULL;
-  g_autoptr (JsonNode) wrapper = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr (JsonObject) object = json_object_new ();
+  g_autoptr(GPtrArray) privileges = NULL;
+  g_autoptr(JsonNode) wrapper = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
 
   g_return_val_if_fail (node != NULL, NULL);
 
@@ -434,7 +434,7 @@ berth_plugin_config_has_capability (BerthPluginConfig *self, const gchar *capabi
 static gboolean
 has_dotdot (const gchar *path)
 {
-  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
   return g_strv_contains ((const gchar *const *)parts, "..");
 }
 
@@ -504,7 +504,7 @@ validate_interface (BerthPluginConfig *self, const gchar *socket_dir, GError **e
   for (guint i = 0; self->interface_types != NULL && self->interface_types[i] != NULL; i++)
     {
       g_autofree gchar *field = g_strdup_printf ("Interface.Types[%u]", i);
-      g_autoptr (GError) local_error = NULL;
+      g_autoptr(GError) local_error = NULL;
       g_autofree gchar *quoted_type = berth_go_quote (self->interface_types[i]);
 
       if (!berth_plugin_interface_type_parse (self->interface_types[i], NULL, NULL, NULL,
@@ -734,7 +734,7 @@ berth_plugin_config_init (BerthPluginConfig *self)
 static BerthPluginConfig *
 config_new_from_node (BerthPluginJsonReader *reader, JsonNode *node, GError **error)
 {
-  g_autoptr (BerthPluginConfig) self = g_object_new (BERTH_TYPE_PLUGIN_CONFIG, NULL);
+  g_autoptr(BerthPluginConfig) self = g_object_new (BERTH_TYPE_PLUGIN_CONFIG, NULL);
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -765,8 +765,8 @@ config_new_from_node (BerthPluginJsonReader *reader, JsonNode *node, GError **er
 BerthPluginConfig *
 berth_plugin_config_new_from_data (const gchar *data, gssize length, GError **error)
 {
-  g_autoptr (BerthPluginJsonReader) reader = NULL;
-  g_autoptr (JsonNode) root = NULL;
+  g_autoptr(BerthPluginJsonReader) reader = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -845,7 +845,7 @@ berth_plugin_config_to_json_node (BerthPluginConfig *self)
 GBytes *
 berth_plugin_config_to_blob (BerthPluginConfig *self)
 {
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr(JsonNode) node = NULL;
   GString *out = g_string_new (NULL);
 
   g_return_val_if_fail (BERTH_IS_PLUGIN_CONFIG (self), NULL);

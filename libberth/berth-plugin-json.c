@@ -440,7 +440,7 @@ read_members (BerthPluginJsonReader *reader,
 {
   JsonObject *object;
   GPtrArray *members = NULL;
-  g_autoptr (GList) names = NULL;
+  g_autoptr(GList) names = NULL;
 
   /* null leaves a Go struct as it was */
   if (JSON_NODE_HOLDS_NULL (node))
@@ -1114,10 +1114,10 @@ berth_plugin_json_parse (const gchar *data,
                          BerthPluginJsonReader **reader,
                          GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (BerthPluginJsonReader) members = NULL;
-  g_autoptr (GError) strict_error = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BerthPluginJsonReader) members = NULL;
+  g_autoptr(GError) strict_error = NULL;
+  g_autoptr(GError) local_error = NULL;
   gsize len = length < 0 ? strlen (data) : (gsize)length;
   const gchar *nul = memchr (data, '\0', len);
   gboolean trailing = FALSE;

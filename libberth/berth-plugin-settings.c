@@ -98,7 +98,7 @@ berth_plugin_settings_new (BerthPluginConfig *config)
   GPtrArray *mounts;
   GPtrArray *devices;
   const BerthPluginArgs *args;
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   g_return_val_if_fail (BERTH_IS_PLUGIN_CONFIG (config), NULL);
 
@@ -147,7 +147,7 @@ berth_plugin_settings_new (BerthPluginConfig *config)
 BerthPluginSettings *
 berth_plugin_settings_new_from_json_node (JsonNode *node, GError **error)
 {
-  g_autoptr (BerthPluginSettings) self = g_object_new (BERTH_TYPE_PLUGIN_SETTINGS, NULL);
+  g_autoptr(BerthPluginSettings) self = g_object_new (BERTH_TYPE_PLUGIN_SETTINGS, NULL);
 
   g_return_val_if_fail (node != NULL, NULL);
 
@@ -222,7 +222,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Settable, settable_free)
 static Settable *
 settable_parse (const gchar *arg, GError **error)
 {
-  g_autoptr (Settable) settable = g_new0 (Settable, 1);
+  g_autoptr(Settable) settable = g_new0 (Settable, 1);
   const gchar *equals = strchr (arg, '=');
   gchar *dot;
 
@@ -454,8 +454,8 @@ berth_plugin_settings_set (BerthPluginSettings *self,
                            const gchar *const *args,
                            GError **error)
 {
-  g_autoptr (GPtrArray) settables = g_ptr_array_new_with_free_func ((GDestroyNotify)settable_free);
-  g_autoptr (BerthPluginSettings) copy = NULL;
+  g_autoptr(GPtrArray) settables = g_ptr_array_new_with_free_func ((GDestroyNotify)settable_free);
+  g_autoptr(BerthPluginSettings) copy = NULL;
 
   g_return_val_if_fail (BERTH_IS_PLUGIN_SETTINGS (self), FALSE);
   g_return_val_if_fail (BERTH_IS_PLUGIN_CONFIG (config), FALSE);
@@ -556,7 +556,7 @@ berth_plugin_settings_new_for_upgrade (BerthPluginSettings *old_settings,
                                        BerthPluginConfig *old_config,
                                        BerthPluginConfig *new_config)
 {
-  g_autoptr (BerthPluginSettings) defaults = NULL;
+  g_autoptr(BerthPluginSettings) defaults = NULL;
   BerthPluginSettings *self;
   const BerthPluginArgs *old_args;
   const BerthPluginArgs *new_args;

@@ -846,8 +846,8 @@ berth_reference_to_familiar (const BerthReference *ref)
 gchar *
 berth_reference_normalize_local_name (const gchar *text, GError **error)
 {
-  g_autoptr (BerthReference) ref = NULL;
-  g_autoptr (BerthReference) tagged = NULL;
+  g_autoptr(BerthReference) ref = NULL;
+  g_autoptr(BerthReference) tagged = NULL;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -864,7 +864,6 @@ berth_reference_normalize_local_name (const gchar *text, GError **error)
   tagged = berth_reference_with_default_tag (ref);
   return berth_reference_to_familiar (tagged);
 }
-
 
 static gint
 berth_reference_plugin_not_found (const gchar *query, GError **error)
@@ -900,9 +899,9 @@ berth_reference_resolve_plugin (const gchar *query,
                                 const gchar *const *names,
                                 GError **error)
 {
-  g_autoptr (BerthReference) ref = NULL;
-  g_autoptr (BerthReference) tagged = NULL;
-  g_autoptr (GError) parse_error = NULL;
+  g_autoptr(BerthReference) ref = NULL;
+  g_autoptr(BerthReference) tagged = NULL;
+  g_autoptr(GError) parse_error = NULL;
   g_autofree gchar *familiar = NULL;
   gint found = -1;
 

@@ -42,8 +42,11 @@ berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **err
  * Returns: %TRUE if the container's process runs
  */
 gboolean
-berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_dir,
-                     GCancellable *cancellable, GError **error)
+berth_runtime_start (BerthRuntime *self,
+                     const gchar *id,
+                     const gchar *bundle_dir,
+                     GCancellable *cancellable,
+                     GError **error)
 {
   BerthRuntimeInterface *iface;
   g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
@@ -64,8 +67,8 @@ berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_di
  * Returns: %TRUE if the signal was sent
  */
 gboolean
-berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable,
-                    GError **error)
+berth_runtime_kill (
+  BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error)
 {
   BerthRuntimeInterface *iface;
   g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
@@ -85,7 +88,9 @@ berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum, GCancellab
  * Returns: %TRUE if the runtime forgot the container
  */
 gboolean
-berth_runtime_delete (BerthRuntime *self, const gchar *id, GCancellable *cancellable,
+berth_runtime_delete (BerthRuntime *self,
+                      const gchar *id,
+                      GCancellable *cancellable,
                       GError **error)
 {
   BerthRuntimeInterface *iface;

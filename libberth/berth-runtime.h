@@ -18,27 +18,42 @@ G_DECLARE_INTERFACE (BerthRuntime, berth_runtime, BERTH, RUNTIME, GObject)
  * Runs plugins (and `berth run` processes) with an OCI runtime.
  * Grows with the lifecycle issue.
  */
-struct _BerthRuntimeInterface {
+struct _BerthRuntimeInterface
+{
   GTypeInterface g_iface;
 
   gboolean (*check) (BerthRuntime *self, GCancellable *cancellable, GError **error);
-  gboolean (*start) (BerthRuntime *self, const gchar *id, const gchar *bundle_dir,
-                     GCancellable *cancellable, GError **error);
-  gboolean (*kill) (BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable,
-                    GError **error);
-  gboolean (*delete) (BerthRuntime *self, const gchar *id, GCancellable *cancellable,
+  gboolean (*start) (BerthRuntime *self,
+                     const gchar *id,
+                     const gchar *bundle_dir,
+                     GCancellable *cancellable,
+                     GError **error);
+  gboolean (*kill) (
+    BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error);
+  gboolean (*delete) (BerthRuntime *self,
+                      const gchar *id,
+                      GCancellable *cancellable,
                       GError **error);
 
   /*< private >*/
   gpointer padding[16];
 };
 
-gboolean berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **error);
-gboolean berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_dir,
-                              GCancellable *cancellable, GError **error);
-gboolean berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum,
-                             GCancellable *cancellable, GError **error);
-gboolean berth_runtime_delete (BerthRuntime *self, const gchar *id, GCancellable *cancellable,
-                               GError **error);
+gboolean
+berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **error);
+gboolean
+berth_runtime_start (BerthRuntime *self,
+                     const gchar *id,
+                     const gchar *bundle_dir,
+                     GCancellable *cancellable,
+                     GError **error);
+gboolean
+berth_runtime_kill (
+  BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error);
+gboolean
+berth_runtime_delete (BerthRuntime *self,
+                      const gchar *id,
+                      GCancellable *cancellable,
+                      GError **error);
 
 G_END_DECLS

@@ -24,8 +24,11 @@ berth_snapshotter_default_init (BerthSnapshotterInterface *iface)
  * Returns: (transfer full): the writable root directory of the snapshot
  */
 gchar *
-berth_snapshotter_prepare (BerthSnapshotter *self, const gchar *key, const gchar *chain_id,
-                           GCancellable *cancellable, GError **error)
+berth_snapshotter_prepare (BerthSnapshotter *self,
+                           const gchar *key,
+                           const gchar *chain_id,
+                           GCancellable *cancellable,
+                           GError **error)
 {
   BerthSnapshotterInterface *iface;
   g_return_val_if_fail (BERTH_IS_SNAPSHOTTER (self), NULL);
@@ -46,8 +49,11 @@ berth_snapshotter_prepare (BerthSnapshotter *self, const gchar *key, const gchar
  * Returns: (transfer full): the read-only root directory of the snapshot
  */
 gchar *
-berth_snapshotter_view (BerthSnapshotter *self, const gchar *key, const gchar *chain_id,
-                        GCancellable *cancellable, GError **error)
+berth_snapshotter_view (BerthSnapshotter *self,
+                        const gchar *key,
+                        const gchar *chain_id,
+                        GCancellable *cancellable,
+                        GError **error)
 {
   BerthSnapshotterInterface *iface;
   g_return_val_if_fail (BERTH_IS_SNAPSHOTTER (self), NULL);
@@ -67,7 +73,9 @@ berth_snapshotter_view (BerthSnapshotter *self, const gchar *key, const gchar *c
  * Returns: %TRUE if the snapshot is gone
  */
 gboolean
-berth_snapshotter_remove (BerthSnapshotter *self, const gchar *key, GCancellable *cancellable,
+berth_snapshotter_remove (BerthSnapshotter *self,
+                          const gchar *key,
+                          GCancellable *cancellable,
                           GError **error)
 {
   BerthSnapshotterInterface *iface;
@@ -107,8 +115,11 @@ berth_snapshotter_list (BerthSnapshotter *self, GCancellable *cancellable, GErro
  * Returns: %TRUE on success
  */
 gboolean
-berth_snapshotter_usage (BerthSnapshotter *self, const gchar *key, guint64 *out_bytes,
-                         GCancellable *cancellable, GError **error)
+berth_snapshotter_usage (BerthSnapshotter *self,
+                         const gchar *key,
+                         guint64 *out_bytes,
+                         GCancellable *cancellable,
+                         GError **error)
 {
   BerthSnapshotterInterface *iface;
   g_return_val_if_fail (BERTH_IS_SNAPSHOTTER (self), FALSE);
@@ -128,8 +139,10 @@ berth_snapshotter_usage (BerthSnapshotter *self, const gchar *key, guint64 *out_
  * Returns: %TRUE on success
  */
 gboolean
-berth_snapshotter_restore (BerthSnapshotter *self, const gchar *const *keep,
-                           GCancellable *cancellable, GError **error)
+berth_snapshotter_restore (BerthSnapshotter *self,
+                           const gchar *const *keep,
+                           GCancellable *cancellable,
+                           GError **error)
 {
   BerthSnapshotterInterface *iface;
   g_return_val_if_fail (BERTH_IS_SNAPSHOTTER (self), FALSE);

@@ -24,35 +24,68 @@ G_DECLARE_INTERFACE (BerthSnapshotter, berth_snapshotter, BERTH, SNAPSHOTTER, GO
  * layer trees (the snapshotter gets the store as its `content-store`
  * property). A snapshot never writes into the trees it is made from.
  */
-struct _BerthSnapshotterInterface {
+struct _BerthSnapshotterInterface
+{
   GTypeInterface g_iface;
 
-  gchar *(*prepare) (BerthSnapshotter *self, const gchar *key, const gchar *chain_id,
-                     GCancellable *cancellable, GError **error);
-  gchar *(*view) (BerthSnapshotter *self, const gchar *key, const gchar *chain_id,
-                  GCancellable *cancellable, GError **error);
-  gboolean (*remove) (BerthSnapshotter *self, const gchar *key, GCancellable *cancellable,
+  gchar *(*prepare) (BerthSnapshotter *self,
+                     const gchar *key,
+                     const gchar *chain_id,
+                     GCancellable *cancellable,
+                     GError **error);
+  gchar *(*view) (BerthSnapshotter *self,
+                  const gchar *key,
+                  const gchar *chain_id,
+                  GCancellable *cancellable,
+                  GError **error);
+  gboolean (*remove) (BerthSnapshotter *self,
+                      const gchar *key,
+                      GCancellable *cancellable,
                       GError **error);
   GStrv (*list) (BerthSnapshotter *self, GCancellable *cancellable, GError **error);
-  gboolean (*usage) (BerthSnapshotter *self, const gchar *key, guint64 *out_bytes,
-                     GCancellable *cancellable, GError **error);
-  gboolean (*restore) (BerthSnapshotter *self, const gchar *const *keep,
-                       GCancellable *cancellable, GError **error);
+  gboolean (*usage) (BerthSnapshotter *self,
+                     const gchar *key,
+                     guint64 *out_bytes,
+                     GCancellable *cancellable,
+                     GError **error);
+  gboolean (*restore) (BerthSnapshotter *self,
+                       const gchar *const *keep,
+                       GCancellable *cancellable,
+                       GError **error);
 
   /*< private >*/
   gpointer padding[16];
 };
 
-gchar *berth_snapshotter_prepare (BerthSnapshotter *self, const gchar *key, const gchar *chain_id,
-                                  GCancellable *cancellable, GError **error);
-gchar *berth_snapshotter_view (BerthSnapshotter *self, const gchar *key, const gchar *chain_id,
-                               GCancellable *cancellable, GError **error);
-gboolean berth_snapshotter_remove (BerthSnapshotter *self, const gchar *key,
-                                   GCancellable *cancellable, GError **error);
-GStrv berth_snapshotter_list (BerthSnapshotter *self, GCancellable *cancellable, GError **error);
-gboolean berth_snapshotter_usage (BerthSnapshotter *self, const gchar *key, guint64 *out_bytes,
-                                  GCancellable *cancellable, GError **error);
-gboolean berth_snapshotter_restore (BerthSnapshotter *self, const gchar *const *keep,
-                                    GCancellable *cancellable, GError **error);
+gchar *
+berth_snapshotter_prepare (BerthSnapshotter *self,
+                           const gchar *key,
+                           const gchar *chain_id,
+                           GCancellable *cancellable,
+                           GError **error);
+gchar *
+berth_snapshotter_view (BerthSnapshotter *self,
+                        const gchar *key,
+                        const gchar *chain_id,
+                        GCancellable *cancellable,
+                        GError **error);
+gboolean
+berth_snapshotter_remove (BerthSnapshotter *self,
+                          const gchar *key,
+                          GCancellable *cancellable,
+                          GError **error);
+GStrv
+berth_snapshotter_list (BerthSnapshotter *self, GCancellable *cancellable, GError **error);
+gboolean
+berth_snapshotter_usage (BerthSnapshotter *self,
+                         const gchar *key,
+                         guint64 *out_bytes,
+                         GCancellable *cancellable,
+                         GError **error);
+gboolean
+berth_snapshotter_restore (BerthSnapshotter *self,
+                           const gchar *const *keep,
+                           GCancellable *cancellable,
+                           GError **error);
 
 G_END_DECLS

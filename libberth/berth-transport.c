@@ -41,9 +41,12 @@ berth_transport_handles_scheme (BerthTransport *self, const gchar *scheme)
  * Returns: (transfer full): the manifest's bytes
  */
 GBytes *
-berth_transport_fetch_manifest (BerthTransport *self, const gchar *reference,
-                                gchar **out_media_type, gchar **out_digest,
-                                GCancellable *cancellable, GError **error)
+berth_transport_fetch_manifest (BerthTransport *self,
+                                const gchar *reference,
+                                gchar **out_media_type,
+                                gchar **out_digest,
+                                GCancellable *cancellable,
+                                GError **error)
 {
   BerthTransportInterface *iface;
   g_return_val_if_fail (BERTH_IS_TRANSPORT (self), NULL);

@@ -18,20 +18,30 @@ G_DECLARE_INTERFACE (BerthTransport, berth_transport, BERTH, TRANSPORT, GObject)
  * Moves plugins and images between registries and the content store.
  * Grows with the registry issue.
  */
-struct _BerthTransportInterface {
+struct _BerthTransportInterface
+{
   GTypeInterface g_iface;
 
   gboolean (*handles_scheme) (BerthTransport *self, const gchar *scheme);
-  GBytes *(*fetch_manifest) (BerthTransport *self, const gchar *reference, gchar **out_media_type,
-                             gchar **out_digest, GCancellable *cancellable, GError **error);
+  GBytes *(*fetch_manifest) (BerthTransport *self,
+                             const gchar *reference,
+                             gchar **out_media_type,
+                             gchar **out_digest,
+                             GCancellable *cancellable,
+                             GError **error);
 
   /*< private >*/
   gpointer padding[16];
 };
 
-gboolean berth_transport_handles_scheme (BerthTransport *self, const gchar *scheme);
-GBytes *berth_transport_fetch_manifest (BerthTransport *self, const gchar *reference,
-                                        gchar **out_media_type, gchar **out_digest,
-                                        GCancellable *cancellable, GError **error);
+gboolean
+berth_transport_handles_scheme (BerthTransport *self, const gchar *scheme);
+GBytes *
+berth_transport_fetch_manifest (BerthTransport *self,
+                                const gchar *reference,
+                                gchar **out_media_type,
+                                gchar **out_digest,
+                                GCancellable *cancellable,
+                                GError **error);
 
 G_END_DECLS

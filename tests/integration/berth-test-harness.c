@@ -110,10 +110,9 @@ berth_test_daemon_start (BerthTestDaemon *d, const gchar *const *extra_args, GEr
 
   log_fd = open (d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   g_assert_cmpint (log_fd, >=, 0);
-  ok = g_spawn_async_with_pipes_and_fds (NULL, (const gchar *const *)argv->pdata,
-                                         (const gchar *const *)envp, G_SPAWN_DO_NOT_REAP_CHILD,
-                                         NULL, NULL, -1, log_fd, log_fd, NULL, NULL, 0, &d->pid,
-                                         NULL, NULL, NULL, error);
+  ok = g_spawn_async_with_pipes_and_fds (
+    NULL, (const gchar *const *)argv->pdata, (const gchar *const *)envp, G_SPAWN_DO_NOT_REAP_CHILD,
+    NULL, NULL, -1, log_fd, log_fd, NULL, NULL, 0, &d->pid, NULL, NULL, NULL, error);
   close (log_fd);
   if (!ok)
     return FALSE;

@@ -26,15 +26,18 @@ find_module (JsonArray *modules, const gchar *kind, const gchar *name)
   for (guint i = 0; i < json_array_get_length (modules); i++)
     {
       JsonObject *m = json_array_get_object_element (modules, i);
-      if (g_str_equal (json_object_get_string_member (m, "Kind"), kind) &&
-          g_str_equal (json_object_get_string_member (m, "Name"), name))
+      if (g_str_equal (json_object_get_string_member (m, "Kind"), kind)
+          && g_str_equal (json_object_get_string_member (m, "Name"), name))
         return m;
     }
   return NULL;
 }
 
 static void
-assert_module (JsonArray *modules, const gchar *kind, const gchar *name, const gchar *status,
+assert_module (JsonArray *modules,
+               const gchar *kind,
+               const gchar *name,
+               const gchar *status,
                const gchar *error_part)
 {
   JsonObject *m = find_module (modules, kind, name);
@@ -113,8 +116,8 @@ test_modules (void)
   g_autofree gchar *other_abi = NULL;
   JsonArray *modules;
 
-  for (const gchar *const *m = (const gchar *const[]){ "good", "empty", "fails", "badsym", "abi2",
-                                                        "notberth", NULL };
+  for (const gchar *const *m
+       = (const gchar *const[]){ "good", "empty", "fails", "badsym", "abi2", "notberth", NULL };
        *m != NULL; m++)
     berth_test_daemon_add_module (d, *m, NULL);
   /* a module in another ABI's directory is never even opened */
@@ -139,7 +142,8 @@ test_modules (void)
   assert_module (modules, "runtime", "alpha", "standby", NULL);
   assert_module (modules, "", "empty", "empty", "implements no extension point");
   assert_module (modules, "", "fails", "failed", "needs a frobnicator");
-  assert_module (modules, "", "badsym", "failed", "undefined symbol: berth_test_symbol_that_does_not_exist");
+  assert_module (modules, "", "badsym", "failed",
+                 "undefined symbol: berth_test_symbol_that_does_not_exist");
   assert_module (modules, "", "abi2", "failed", "built for module ABI 2, berthd has ABI 1");
   assert_module (modules, "", "notberth", "failed", "not a berth module");
   g_assert_null (find_module (modules, "", "otherabi"));
@@ -214,8 +218,8 @@ test_second_daemon_refused (void)
   g_assert_nonnull (strstr (r->err, d->root));
 
   /* another root, the same run dir (and so the same socket) */
-  r2 = berth_test_spawn ((const gchar *const[]){ berth_test_binary ("BERTHD"), "--root",
-                                                 other_root, "--run-dir", d->run_dir, NULL },
+  r2 = berth_test_spawn ((const gchar *const[]){ berth_test_binary ("BERTHD"), "--root", other_root,
+                                                 "--run-dir", d->run_dir, NULL },
                          NULL, BERTH_TEST_AS_CALLER);
   g_assert_cmpint (r2->status, ==, 1);
   g_assert_nonnull (strstr (r2->err, "another berthd"));
@@ -342,7 +346,8 @@ test_listen_address (void)
   /* the harness waits on the default socket: wait here on ours instead */
   g_free (d->address);
   d->address = g_strdup (listen);
-  g_assert_false (berth_test_daemon_start (d, (const gchar *const[]){ "--listen", "tcp:host=127.0.0.1", NULL }, &error));
+  g_assert_false (berth_test_daemon_start (
+    d, (const gchar *const[]){ "--listen", "tcp:host=127.0.0.1", NULL }, &error));
   g_assert_nonnull (strstr (error->message, "unix sockets only"));
   g_clear_error (&error);
   {
@@ -387,11 +392,9 @@ start_bus (const gchar *dir, gchar **out_address)
 
   g_file_set_contents (conf_path, conf, -1, &error);
   g_assert_no_error (error);
-  g_assert_true (g_spawn_async (NULL,
-                                (gchar *[]){ "dbus-daemon", "--nofork", "--config-file", conf_path,
-                                             NULL },
-                                NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &pid, &error));
+  g_assert_true (g_spawn_async (
+    NULL, (gchar *[]){ "dbus-daemon", "--nofork", "--config-file", conf_path, NULL }, NULL,
+    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 5000 && !g_file_test (socket, G_FILE_TEST_EXISTS); i++)
     g_usleep (1000);
@@ -422,15 +425,15 @@ test_system_bus (void)
   /* berth finds berthd on the bus by name, and so does gdbus */
   for (guint i = 0; i < 5000; i++)
     {
-      g_autoptr(BerthTestResult) v = berth_test_run (NULL, BERTH_TEST_AS_CALLER, "-H", "system",
-                                                     "version", NULL);
+      g_autoptr(BerthTestResult) v
+                 = berth_test_run (NULL, BERTH_TEST_AS_CALLER, "-H", "system", "version", NULL);
       if (v->status == 0)
         break;
       g_usleep (1000);
     }
   {
-    g_autoptr(BerthTestResult) info =
-      berth_test_run (NULL, BERTH_TEST_AS_CALLER, "-H", "system", "--json", "system", "info", NULL);
+    g_autoptr(BerthTestResult) info = berth_test_run (NULL, BERTH_TEST_AS_CALLER, "-H", "system",
+                                                       "--json", "system", "info", NULL);
     g_autoptr(JsonNode) node = NULL;
     g_assert_cmpint (info->status, ==, 0);
     node = berth_test_parse_json (info->out);
@@ -458,12 +461,14 @@ test_system_bus (void)
 static void
 test_cli_usage (void)
 {
-  struct {
+  struct
+  {
     const gchar *args[4];
     gint status;
     const gchar *err;
   } cases[] = {
-    { { "system", "info", "extra" }, 1,
+    { { "system", "info", "extra" },
+      1,
       "berth: 'berth system info' accepts no arguments\n\nUsage:  berth system info [OPTIONS]\n\n"
       "Run 'berth system info --help' for more information\n" },
     { { "system", "info", "--bogus" }, 125, "unknown flag: --bogus\n" },

@@ -4,7 +4,8 @@
 static void
 test_error_dbus_round_trip (void)
 {
-  g_autoptr(GError) local = g_error_new (BERTH_ERROR, BERTH_ERROR_IN_USE, "plugin x:latest is in use");
+  g_autoptr(GError) local
+             = g_error_new (BERTH_ERROR, BERTH_ERROR_IN_USE, "plugin x:latest is in use");
   g_autofree gchar *name = g_dbus_error_encode_gerror (local);
   g_autoptr(GError) remote = NULL;
 
@@ -27,7 +28,8 @@ test_error_dbus_round_trip (void)
 static void
 test_error_convert (void)
 {
-  struct {
+  struct
+  {
     GQuark domain;
     gint code;
     BerthError expected;

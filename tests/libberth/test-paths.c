@@ -14,7 +14,8 @@ test_paths_defaults (void)
   paths = berth_paths_new ();
   g_assert_cmpstr (berth_paths_get (paths, BERTH_PATH_ROOT), ==, BERTH_DEFAULT_ROOT);
   g_assert_cmpstr (berth_paths_get (paths, BERTH_PATH_RUN_DIR), ==, BERTH_DEFAULT_RUN_DIR);
-  g_assert_cmpstr (berth_paths_get (paths, BERTH_PATH_SOCKET), ==, BERTH_DEFAULT_RUN_DIR "/berth.sock");
+  g_assert_cmpstr (berth_paths_get (paths, BERTH_PATH_SOCKET), ==,
+                   BERTH_DEFAULT_RUN_DIR "/berth.sock");
   g_assert_cmpstr (berth_paths_get (paths, BERTH_PATH_MODULE_DIR), ==, BERTH_MODULE_DIR);
   g_assert_true (g_str_has_suffix (BERTH_MODULE_DIR, "/modules-1"));
 }

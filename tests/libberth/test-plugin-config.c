@@ -19,7 +19,7 @@ static gchar *
 read_fixture (const gchar *name)
 {
   g_autofree gchar *path = g_build_filename (SRCDIR, "configs", name, NULL);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   gchar *contents = NULL;
 
   g_file_get_contents (path, &contents, NULL, &error);
@@ -31,7 +31,7 @@ static BerthPluginConfig *
 load_fixture (const gchar *name)
 {
   g_autofree gchar *text = read_fixture (name);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   BerthPluginConfig *config = berth_plugin_config_new_from_data (text, -1, &error);
 
   g_assert_no_error (error);
@@ -42,7 +42,7 @@ load_fixture (const gchar *name)
 static BerthPluginConfig *
 parse_ok (const gchar *json)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   BerthPluginConfig *config = berth_plugin_config_new_from_data (json, -1, &error);
 
   g_assert_no_error (error);
@@ -53,8 +53,8 @@ parse_ok (const gchar *json)
 static JsonNode *
 parse_json (const gchar *text)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
 
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
@@ -72,8 +72,8 @@ json_difference (JsonNode *actual, JsonNode *expected, const gchar *path)
     {
       JsonObject *a = json_node_get_object (actual);
       JsonObject *b = json_node_get_object (expected);
-      g_autoptr (GList) a_keys = json_object_get_members (a);
-      g_autoptr (GList) b_keys = json_object_get_members (b);
+      g_autoptr(GList) a_keys = json_object_get_members (a);
+      g_autoptr(GList) b_keys = json_object_get_members (b);
       GList *l = a_keys;
       GList *m = b_keys;
 
@@ -132,14 +132,14 @@ assert_json_same (JsonNode *actual, JsonNode *expected)
 static gchar *
 config_to_string (BerthPluginConfig *config)
 {
-  g_autoptr (JsonNode) node = berth_plugin_config_to_json_node (config);
+  g_autoptr(JsonNode) node = berth_plugin_config_to_json_node (config);
   return berth_json_to_string (node, FALSE);
 }
 
 static gchar *
 settings_to_string (BerthPluginSettings *settings)
 {
-  g_autoptr (JsonNode) node = berth_plugin_settings_to_json_node (settings);
+  g_autoptr(JsonNode) node = berth_plugin_settings_to_json_node (settings);
   return berth_json_to_string (node, FALSE);
 }
 
@@ -164,7 +164,7 @@ assert_message (const GError *error, const gchar *expected)
 static void
 test_parse_sshfs_blob (void)
 {
-  g_autoptr (BerthPluginConfig) config = load_fixture ("sshfs-blob.json");
+  g_autoptr(BerthPluginConfig) config = load_fixture ("sshfs-blob.json");
   GPtrArray *mounts = berth_plugin_config_get_mounts (config);
   GPtrArray *devices = berth_plugin_config_get_devices (config);
   GPtrArray *env = berth_plugin_config_get_env (config);
@@ -172,7 +172,7 @@ test_parse_sshfs_blob (void)
   BerthPluginMount *mount;
   BerthPluginDevice *device;
   BerthPluginEnv *entry;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_cmpstr (berth_plugin_config_get_description (config), ==, "sshFS plugin for Docker");
   g_assert_cmpstr (berth_plugin_config_get_documentation (config), ==,
@@ -242,16 +242,16 @@ static void
 test_parse_sshfs_round_trip (void)
 {
   g_autofree gchar *text = read_fixture ("sshfs-blob.json");
-  g_autoptr (BerthPluginConfig) config = parse_ok (text);
-  g_autoptr (JsonNode) expected = parse_json (text);
-  g_autoptr (JsonNode) actual = berth_plugin_config_to_json_node (config);
-  g_autoptr (GBytes) blob = berth_plugin_config_to_blob (config);
+  g_autoptr(BerthPluginConfig) config = parse_ok (text);
+  g_autoptr(JsonNode) expected = parse_json (text);
+  g_autoptr(JsonNode) actual = berth_plugin_config_to_json_node (config);
+  g_autoptr(GBytes) blob = berth_plugin_config_to_blob (config);
   g_autofree gchar *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, blob);
   g_autofree gchar *pretty = berth_json_to_string (actual, TRUE);
-  g_autoptr (BerthPluginConfig) again = NULL;
+  g_autoptr(BerthPluginConfig) again = NULL;
   g_autofree gchar *again_text = NULL;
   g_autofree gchar *first_text = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   assert_json_same (actual, expected);
   g_assert_cmpuint (g_bytes_get_size (blob), ==, 1055);
@@ -272,8 +272,8 @@ test_parse_sshfs_round_trip (void)
 static void
 test_parse_docs_example (void)
 {
-  g_autoptr (BerthPluginConfig) config = load_fixture ("docs-example.json");
-  g_autoptr (GError) error = NULL;
+  g_autoptr(BerthPluginConfig) config = load_fixture ("docs-example.json");
+  g_autoptr(GError) error = NULL;
   g_autofree gchar *text = config_to_string (config);
 
   g_assert_cmpstr (berth_plugin_config_get_description (config), ==, "sshFS plugin for Docker");
@@ -311,15 +311,15 @@ test_parse_every_field_both_cases (void)
   g_strchomp (expected);
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
     {
-      g_autoptr (BerthPluginConfig) config = load_fixture (fixtures[i]);
-      g_autoptr (JsonNode) node = berth_plugin_config_to_json_node (config);
+      g_autoptr(BerthPluginConfig) config = load_fixture (fixtures[i]);
+      g_autoptr(JsonNode) node = berth_plugin_config_to_json_node (config);
       g_autofree gchar *pretty = berth_json_to_string (node, TRUE);
-      g_autoptr (JsonNode) expected_node = parse_json (expected);
+      g_autoptr(JsonNode) expected_node = parse_json (expected);
       const BerthPluginArgs *args = berth_plugin_config_get_args (config);
       GPtrArray *mounts = berth_plugin_config_get_mounts (config);
       GPtrArray *devices = berth_plugin_config_get_devices (config);
       GPtrArray *env = berth_plugin_config_get_env (config);
-      g_autoptr (GError) error = NULL;
+      g_autoptr(GError) error = NULL;
 
       g_test_message ("fixture %s", fixtures[i]);
       assert_json_same (node, expected_node);
@@ -356,14 +356,14 @@ test_parse_every_field_both_cases (void)
 static void
 test_parse_case_folding (void)
 {
-  g_autoptr (BerthPluginConfig) config
-    = parse_ok ("{\"NETWOR\xe2\x84\xaa\":{\"type\":\"host\"},"
-                "\"Interface\":{\"\xc5\xbf"
-                "OC\xe2\x84\xaa"
-                "ET\":\"a.sock\"},"
-                "\"DeScRiPtIoN\":\"mixed\",\"ROOTFS\":{\"DIFF_IDS\":[\"x\"]},"
-                "\"rootfs \":{\"type\":\"ignored: the space counts\"},"
-                "\"diffids\":1,\"Root_fs\":2,\"Entry-point\":3}");
+  g_autoptr(BerthPluginConfig) config
+             = parse_ok ("{\"NETWOR\xe2\x84\xaa\":{\"type\":\"host\"},"
+                         "\"Interface\":{\"\xc5\xbf"
+                         "OC\xe2\x84\xaa"
+                         "ET\":\"a.sock\"},"
+                         "\"DeScRiPtIoN\":\"mixed\",\"ROOTFS\":{\"DIFF_IDS\":[\"x\"]},"
+                         "\"rootfs \":{\"type\":\"ignored: the space counts\"},"
+                         "\"diffids\":1,\"Root_fs\":2,\"Entry-point\":3}");
 
   g_assert_cmpstr (berth_plugin_config_get_network_type (config), ==, "host");
   g_assert_cmpstr (berth_plugin_config_get_interface_socket (config), ==, "a.sock");
@@ -432,8 +432,8 @@ static void
 test_parse_duplicate (gconstpointer data)
 {
   const DuplicateRow *row = data;
-  g_autoptr (BerthPluginConfig) config = parse_ok (row->json);
-  g_autoptr (JsonNode) node = berth_plugin_config_to_json_node (config);
+  g_autoptr(BerthPluginConfig) config = parse_ok (row->json);
+  g_autoptr(JsonNode) node = berth_plugin_config_to_json_node (config);
   JsonObject *object = json_node_get_object (node);
   g_autofree gchar *actual = NULL;
 
@@ -448,8 +448,8 @@ static void
 test_parse_duplicate_mounts (gconstpointer data)
 {
   const DuplicateRow *row = data;
-  g_autoptr (BerthPluginConfig) config = parse_ok (row->json);
-  g_autoptr (JsonNode) node = berth_plugin_config_to_json_node (config);
+  g_autoptr(BerthPluginConfig) config = parse_ok (row->json);
+  g_autoptr(JsonNode) node = berth_plugin_config_to_json_node (config);
   g_autofree gchar *actual
     = berth_json_to_string (json_object_get_member (json_node_get_object (node), "Mounts"), FALSE);
 
@@ -459,10 +459,10 @@ test_parse_duplicate_mounts (gconstpointer data)
 static void
 test_parse_rootfs_null (void)
 {
-  g_autoptr (BerthPluginConfig) config
-    = parse_ok ("{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"a\"]},\"rootfs\":null}");
-  g_autoptr (BerthPluginConfig) merged
-    = parse_ok ("{\"rootfs\":{\"type\":\"layers\"},\"rootfs\":{\"diff_ids\":[\"a\"]}}");
+  g_autoptr(BerthPluginConfig) config
+             = parse_ok ("{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"a\"]},\"rootfs\":null}");
+  g_autoptr(BerthPluginConfig) merged
+             = parse_ok ("{\"rootfs\":{\"type\":\"layers\"},\"rootfs\":{\"diff_ids\":[\"a\"]}}");
   g_autofree gchar *text = config_to_string (config);
 
   g_assert_false (berth_plugin_config_has_rootfs (config));
@@ -475,13 +475,13 @@ test_parse_rootfs_null (void)
 static void
 test_parse_unknown_keys (void)
 {
-  g_autoptr (BerthPluginConfig) config = parse_ok (
+  g_autoptr(BerthPluginConfig) config = parse_ok (
     "{\"Bogus\":{\"deep\":[1,2,{\"x\":null}]},\"Description\":\"d\",\"Extra\":true,"
     "\"Interface\":{\"Socket\":\"s.sock\",\"Color\":\"blue\"},"
     "\"Mounts\":[{\"Destination\":\"/m\",\"Propagation\":\"rshared\"}],"
     "\"Linux\":{\"Seccomp\":\"unconfined\",\"Devices\":[{\"Path\":\"/dev/x\",\"Mode\":1}]},"
     "\"rootfs\":{\"type\":\"layers\",\"DiffIDs\":5},\"Settings\":{\"Env\":7}}");
-  g_autoptr (BerthPluginConfig) plain = parse_ok (
+  g_autoptr(BerthPluginConfig) plain = parse_ok (
     "{\"Description\":\"d\",\"Interface\":{\"Socket\":\"s.sock\"},"
     "\"Mounts\":[{\"Destination\":\"/m\"}],\"Linux\":{\"Devices\":[{\"Path\":\"/dev/x\"}]},"
     "\"rootfs\":{\"type\":\"layers\"}}");
@@ -496,7 +496,7 @@ test_parse_unknown_keys (void)
 static void
 test_parse_empty_object (void)
 {
-  g_autoptr (BerthPluginConfig) config = parse_ok (" {\n} \n");
+  g_autoptr(BerthPluginConfig) config = parse_ok (" {\n} \n");
   g_autofree gchar *text = config_to_string (config);
 
   g_assert_cmpstr (
@@ -512,10 +512,10 @@ test_parse_empty_object (void)
 static void
 test_parse_user_omitempty (void)
 {
-  g_autoptr (BerthPluginConfig) uid_only = parse_ok ("{\"User\":{\"UID\":5,\"GID\":0}}");
-  g_autoptr (BerthPluginConfig) max = parse_ok ("{\"user\":{\"gid\":4294967295}}");
-  g_autoptr (JsonNode) a = berth_plugin_config_to_json_node (uid_only);
-  g_autoptr (JsonNode) b = berth_plugin_config_to_json_node (max);
+  g_autoptr(BerthPluginConfig) uid_only = parse_ok ("{\"User\":{\"UID\":5,\"GID\":0}}");
+  g_autoptr(BerthPluginConfig) max = parse_ok ("{\"user\":{\"gid\":4294967295}}");
+  g_autoptr(JsonNode) a = berth_plugin_config_to_json_node (uid_only);
+  g_autoptr(JsonNode) b = berth_plugin_config_to_json_node (max);
   g_autofree gchar *a_user
     = berth_json_to_string (json_object_get_member (json_node_get_object (a), "User"), FALSE);
   g_autofree gchar *b_user
@@ -645,9 +645,9 @@ static void
 test_parse_error (gconstpointer data)
 {
   const ErrorRow *row = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (BerthPluginConfig) config
-    = berth_plugin_config_new_from_data (row->json, row->length, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPluginConfig) config
+             = berth_plugin_config_new_from_data (row->json, row->length, &error);
 
   g_assert_null (config);
   g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
@@ -658,9 +658,9 @@ test_parse_error (gconstpointer data)
 static void
 test_parse_deep_nesting (void)
 {
-  g_autoptr (GString) json = g_string_new ("{\"Bogus\":");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (BerthPluginConfig) config = NULL;
+  g_autoptr(GString) json = g_string_new ("{\"Bogus\":");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPluginConfig) config = NULL;
 
   for (guint i = 0; i < 2000; i++)
     g_string_append_c (json, '[');
@@ -676,11 +676,11 @@ static void
 test_parse_bytes (void)
 {
   g_autofree gchar *text = read_fixture ("docs-example.json");
-  g_autoptr (GBytes) bytes = g_bytes_new (text, strlen (text));
-  g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (BerthPluginConfig) config = berth_plugin_config_new_from_bytes (bytes, &error);
-  g_autoptr (BerthPluginConfig) none = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPluginConfig) config = berth_plugin_config_new_from_bytes (bytes, &error);
+  g_autoptr(BerthPluginConfig) none = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (berth_plugin_config_get_interface_socket (config), ==, "sshfs.sock");
@@ -692,11 +692,11 @@ test_parse_bytes (void)
 static void
 test_parse_from_json_node_errors (void)
 {
-  g_autoptr (JsonNode) array = parse_json ("[1]");
-  g_autoptr (JsonNode) bad = parse_json ("{\"Mounts\":[{\"Source\":1}]}");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (BerthPluginConfig) a = berth_plugin_config_new_from_json_node (array, &error);
-  g_autoptr (BerthPluginConfig) b = NULL;
+  g_autoptr(JsonNode) array = parse_json ("[1]");
+  g_autoptr(JsonNode) bad = parse_json ("{\"Mounts\":[{\"Source\":1}]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPluginConfig) a = berth_plugin_config_new_from_json_node (array, &error);
+  g_autoptr(BerthPluginConfig) b = NULL;
 
   g_assert_null (a);
   assert_message (error, "the plugin configuration is not a JSON object");
@@ -878,8 +878,8 @@ static void
 test_validate (gconstpointer data)
 {
   const ValidateRow *row = data;
-  g_autoptr (BerthPluginConfig) config = parse_ok (row->json);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(BerthPluginConfig) config = parse_ok (row->json);
+  g_autoptr(GError) error = NULL;
   gboolean ret = berth_plugin_config_validate (config, row->socket_dir, &error);
 
   if (row->message == NULL)
@@ -899,7 +899,7 @@ test_interface_type_parse (void)
   g_autofree gchar *prefix = NULL;
   g_autofree gchar *capability = NULL;
   g_autofree gchar *version = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_true (berth_plugin_interface_type_parse ("docker.volumedriver/1.0", &prefix, &capability,
                                                     &version, &error));
@@ -931,13 +931,13 @@ test_interface_type_parse (void)
 static void
 test_privileges_sshfs (void)
 {
-  g_autoptr (BerthPluginConfig) config = load_fixture ("sshfs-blob.json");
-  g_autoptr (GPtrArray) privileges = berth_plugin_config_get_privileges (config);
+  g_autoptr(BerthPluginConfig) config = load_fixture ("sshfs-blob.json");
+  g_autoptr(GPtrArray) privileges = berth_plugin_config_get_privileges (config);
   g_autofree gchar *text = berth_plugin_privileges_to_string (privileges);
-  g_autoptr (JsonNode) node = berth_plugin_privileges_to_json_node (privileges);
+  g_autoptr(JsonNode) node = berth_plugin_privileges_to_json_node (privileges);
   g_autofree gchar *json = berth_json_to_string (node, FALSE);
-  g_autoptr (GPtrArray) back = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
 
   /* docker-observed.md, `docker plugin install localhost:5000/vieux/sshfs:1.0` */
   g_assert_cmpstr (text, ==,
@@ -967,12 +967,12 @@ test_privileges_sshfs (void)
 static void
 test_privileges_all (void)
 {
-  g_autoptr (BerthPluginConfig) config
-    = parse_ok ("{\"Linux\":{\"Capabilities\":[\"CAP_A\",\"CAP_B\"],\"AllowAllDevices\":true,"
-                "\"Devices\":[{\"Path\":null},{\"Path\":\"/dev/x\"}]},"
-                "\"Mounts\":[{\"Source\":\"/a\"},{\"Source\":null},{\"Source\":\"\"}],"
-                "\"PidHost\":true,\"IpcHost\":true,\"Network\":{\"Type\":\"none\"}}");
-  g_autoptr (GPtrArray) privileges = berth_plugin_config_get_privileges (config);
+  g_autoptr(BerthPluginConfig) config = parse_ok (
+    "{\"Linux\":{\"Capabilities\":[\"CAP_A\",\"CAP_B\"],\"AllowAllDevices\":true,"
+    "\"Devices\":[{\"Path\":null},{\"Path\":\"/dev/x\"}]},"
+    "\"Mounts\":[{\"Source\":\"/a\"},{\"Source\":null},{\"Source\":\"\"}],"
+    "\"PidHost\":true,\"IpcHost\":true,\"Network\":{\"Type\":\"none\"}}");
+  g_autoptr(GPtrArray) privileges = berth_plugin_config_get_privileges (config);
   g_autofree gchar *text = berth_plugin_privileges_to_string (privileges);
   BerthPluginPrivilege *ipc = g_ptr_array_index (privileges, 1);
   BerthPluginPrivilege *all = g_ptr_array_index (privileges, 6);
@@ -998,12 +998,12 @@ test_privileges_none (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
     {
-      g_autoptr (BerthPluginConfig) config = parse_ok (configs[i]);
-      g_autoptr (GPtrArray) privileges = berth_plugin_config_get_privileges (config);
+      g_autoptr(BerthPluginConfig) config = parse_ok (configs[i]);
+      g_autoptr(GPtrArray) privileges = berth_plugin_config_get_privileges (config);
       g_autofree gchar *text = berth_plugin_privileges_to_string (privileges);
-      g_autoptr (JsonNode) node = berth_plugin_privileges_to_json_node (privileges);
-      g_autoptr (GPtrArray) back = NULL;
-      g_autoptr (GError) error = NULL;
+      g_autoptr(JsonNode) node = berth_plugin_privileges_to_json_node (privileges);
+      g_autoptr(GPtrArray) back = NULL;
+      g_autoptr(GError) error = NULL;
 
       g_assert_cmpuint (privileges->len, ==, 0);
       g_assert_cmpstr (text, ==, "");
@@ -1018,23 +1018,23 @@ test_privileges_none (void)
 static void
 test_privileges_equal (void)
 {
-  g_autoptr (JsonNode) a
-    = parse_json ("[{\"Name\":\"network\",\"Description\":\"x\",\"Value\":[\"host\"]},"
-                  "{\"Name\":\"mount\",\"Description\":\"y\",\"Value\":[\"/a\"]}]");
-  g_autoptr (JsonNode) reordered = parse_json (
+  g_autoptr(JsonNode) a
+             = parse_json ("[{\"Name\":\"network\",\"Description\":\"x\",\"Value\":[\"host\"]},"
+                           "{\"Name\":\"mount\",\"Description\":\"y\",\"Value\":[\"/a\"]}]");
+  g_autoptr(JsonNode) reordered = parse_json (
     "[{\"name\":\"mount\",\"Value\":[\"/a\"]},{\"Name\":\"network\",\"Value\":[\"host\"]}]");
-  g_autoptr (JsonNode) different = parse_json (
+  g_autoptr(JsonNode) different = parse_json (
     "[{\"Name\":\"network\",\"Value\":[\"host\"]},{\"Name\":\"mount\",\"Value\":[\"/b\"]}]");
-  g_autoptr (JsonNode) twice = parse_json (
+  g_autoptr(JsonNode) twice = parse_json (
     "[{\"Name\":\"network\",\"Value\":[\"host\"]},{\"Name\":\"network\",\"Value\":[\"host\"]}]");
-  g_autoptr (JsonNode) bad = parse_json ("[{\"Name\":\"network\",\"Value\":\"host\"}]");
-  g_autoptr (JsonNode) not_array = parse_json ("{\"Name\":\"network\"}");
-  g_autoptr (GPtrArray) pa = berth_plugin_privileges_from_json_node (a, NULL);
-  g_autoptr (GPtrArray) pr = berth_plugin_privileges_from_json_node (reordered, NULL);
-  g_autoptr (GPtrArray) pd = berth_plugin_privileges_from_json_node (different, NULL);
-  g_autoptr (GPtrArray) pt = berth_plugin_privileges_from_json_node (twice, NULL);
-  g_autoptr (GPtrArray) pb = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonNode) bad = parse_json ("[{\"Name\":\"network\",\"Value\":\"host\"}]");
+  g_autoptr(JsonNode) not_array = parse_json ("{\"Name\":\"network\"}");
+  g_autoptr(GPtrArray) pa = berth_plugin_privileges_from_json_node (a, NULL);
+  g_autoptr(GPtrArray) pr = berth_plugin_privileges_from_json_node (reordered, NULL);
+  g_autoptr(GPtrArray) pd = berth_plugin_privileges_from_json_node (different, NULL);
+  g_autoptr(GPtrArray) pt = berth_plugin_privileges_from_json_node (twice, NULL);
+  g_autoptr(GPtrArray) pb = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_true (berth_plugin_privileges_equal (pa, pr));
   g_assert_false (berth_plugin_privileges_equal (pa, pd));
@@ -1056,12 +1056,12 @@ test_privileges_equal (void)
 static void
 test_settings_init (void)
 {
-  g_autoptr (BerthPluginConfig) config = load_fixture ("sshfs-blob.json");
-  g_autoptr (BerthPluginConfig) full = load_fixture ("full-canonical.json");
-  g_autoptr (BerthPluginConfig) empty = parse_ok ("{}");
-  g_autoptr (BerthPluginSettings) settings = berth_plugin_settings_new (config);
-  g_autoptr (BerthPluginSettings) full_settings = berth_plugin_settings_new (full);
-  g_autoptr (BerthPluginSettings) empty_settings = berth_plugin_settings_new (empty);
+  g_autoptr(BerthPluginConfig) config = load_fixture ("sshfs-blob.json");
+  g_autoptr(BerthPluginConfig) full = load_fixture ("full-canonical.json");
+  g_autoptr(BerthPluginConfig) empty = parse_ok ("{}");
+  g_autoptr(BerthPluginSettings) settings = berth_plugin_settings_new (config);
+  g_autoptr(BerthPluginSettings) full_settings = berth_plugin_settings_new (full);
+  g_autoptr(BerthPluginSettings) empty_settings = berth_plugin_settings_new (empty);
   g_autofree gchar *text = settings_to_string (settings);
   g_autofree gchar *empty_text = settings_to_string (empty_settings);
 
@@ -1315,12 +1315,12 @@ static void
 test_settings_set (gconstpointer data)
 {
   const SetRow *row = data;
-  g_autoptr (BerthPluginConfig) config = parse_ok (set_config_json);
-  g_autoptr (BerthPluginSettings) settings = berth_plugin_settings_new (config);
+  g_autoptr(BerthPluginConfig) config = parse_ok (set_config_json);
+  g_autoptr(BerthPluginSettings) settings = berth_plugin_settings_new (config);
   g_autofree gchar *config_before = config_to_string (config);
   g_autofree gchar *config_after = NULL;
   g_autofree gchar *summary = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean ret;
 
   summary = settings_summary (settings);
@@ -1357,17 +1357,17 @@ test_settings_observed (void)
 {
   g_autofree gchar *blob = read_fixture ("sshfs-blob.json");
   g_autofree gchar *inspect = read_fixture ("sshfs-inspect.json");
-  g_autoptr (BerthPluginConfig) config = parse_ok (blob);
-  g_autoptr (BerthPluginSettings) settings = berth_plugin_settings_new (config);
-  g_autoptr (JsonNode) inspect_node = parse_json (inspect);
+  g_autoptr(BerthPluginConfig) config = parse_ok (blob);
+  g_autoptr(BerthPluginSettings) settings = berth_plugin_settings_new (config);
+  g_autoptr(JsonNode) inspect_node = parse_json (inspect);
   JsonObject *plugin = json_array_get_object_element (json_node_get_array (inspect_node), 0);
-  g_autoptr (JsonNode) blob_node = parse_json (blob);
-  g_autoptr (JsonNode) settings_node = NULL;
-  g_autoptr (JsonNode) config_node = NULL;
-  g_autoptr (BerthPluginSettings) loaded = NULL;
+  g_autoptr(JsonNode) blob_node = parse_json (blob);
+  g_autoptr(JsonNode) settings_node = NULL;
+  g_autoptr(JsonNode) config_node = NULL;
+  g_autoptr(BerthPluginSettings) loaded = NULL;
   g_autofree gchar *loaded_text = NULL;
   g_autofree gchar *settings_text = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_true (berth_plugin_settings_set (
     settings, config,
@@ -1406,13 +1406,13 @@ test_settings_observed (void)
 static void
 test_settings_json (void)
 {
-  g_autoptr (JsonNode) nulls
-    = parse_json ("{\"Args\":null,\"Devices\":null,\"Env\":null,\"Mounts\":null,\"Other\":1}");
-  g_autoptr (JsonNode) missing = parse_json ("{}");
-  g_autoptr (JsonNode) null_node = json_node_new (JSON_NODE_NULL);
-  g_autoptr (JsonNode) lowercase
-    = parse_json ("{\"args\":[\"-x\"],\"env\":[\"A=1\"],\"mounts\":[{\"source\":\"/s\"}],"
-                  "\"devices\":[{\"path\":\"/dev/x\"}]}");
+  g_autoptr(JsonNode) nulls = parse_json (
+    "{\"Args\":null,\"Devices\":null,\"Env\":null,\"Mounts\":null,\"Other\":1}");
+  g_autoptr(JsonNode) missing = parse_json ("{}");
+  g_autoptr(JsonNode) null_node = json_node_new (JSON_NODE_NULL);
+  g_autoptr(JsonNode) lowercase
+             = parse_json ("{\"args\":[\"-x\"],\"env\":[\"A=1\"],\"mounts\":[{\"source\":\"/s\"}],"
+                           "\"devices\":[{\"path\":\"/dev/x\"}]}");
   const struct
   {
     const gchar *json;
@@ -1428,9 +1428,9 @@ test_settings_json (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (empties); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (BerthPluginSettings) settings
-        = berth_plugin_settings_new_from_json_node (empties[i], &error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BerthPluginSettings) settings
+                 = berth_plugin_settings_new_from_json_node (empties[i], &error);
       g_autofree gchar *text = NULL;
 
       g_assert_no_error (error);
@@ -1438,9 +1438,9 @@ test_settings_json (void)
       g_assert_cmpstr (text, ==, "{\"Args\":[],\"Devices\":[],\"Env\":[],\"Mounts\":[]}");
     }
   {
-    g_autoptr (GError) error = NULL;
-    g_autoptr (BerthPluginSettings) settings
-      = berth_plugin_settings_new_from_json_node (lowercase, &error);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BerthPluginSettings) settings
+               = berth_plugin_settings_new_from_json_node (lowercase, &error);
     g_autofree gchar *summary = NULL;
 
     g_assert_no_error (error);
@@ -1449,10 +1449,10 @@ test_settings_json (void)
   }
   for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
     {
-      g_autoptr (JsonNode) node = parse_json (errors[i].json);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (BerthPluginSettings) settings
-        = berth_plugin_settings_new_from_json_node (node, &error);
+      g_autoptr(JsonNode) node = parse_json (errors[i].json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BerthPluginSettings) settings
+                 = berth_plugin_settings_new_from_json_node (node, &error);
 
       g_test_message ("settings %s", errors[i].json);
       g_assert_null (settings);
@@ -1464,9 +1464,9 @@ test_settings_json (void)
 static void
 test_settings_copy (void)
 {
-  g_autoptr (BerthPluginConfig) config = parse_ok (set_config_json);
-  g_autoptr (BerthPluginSettings) settings = berth_plugin_settings_new (config);
-  g_autoptr (BerthPluginSettings) copy = berth_plugin_settings_copy (settings);
+  g_autoptr(BerthPluginConfig) config = parse_ok (set_config_json);
+  g_autoptr(BerthPluginSettings) settings = berth_plugin_settings_new (config);
+  g_autoptr(BerthPluginSettings) copy = berth_plugin_settings_copy (settings);
   g_autofree gchar *before = NULL;
   g_autofree gchar *copied = NULL;
   g_autofree gchar *after = NULL;
@@ -1486,7 +1486,7 @@ test_settings_copy (void)
 static void
 test_settings_upgrade (void)
 {
-  g_autoptr (BerthPluginConfig) old_config = parse_ok (
+  g_autoptr(BerthPluginConfig) old_config = parse_ok (
     "{\"Env\":[{\"Name\":\"DEBUG\",\"Settable\":[\"value\"],\"Value\":\"0\"},"
     "{\"Name\":\"LOG\",\"Settable\":[\"value\"],\"Value\":\"info\"},"
     "{\"Name\":\"GONE\",\"Settable\":[\"value\"],\"Value\":\"1\"},"
@@ -1497,7 +1497,7 @@ test_settings_upgrade (void)
     "{\"Name\":\"cache\",\"Settable\":[\"source\"],\"Source\":\"/cache\",\"Destination\":\"/c\"}],"
     "\"Linux\":{\"Devices\":[{\"Name\":\"fuse\",\"Settable\":[\"path\"],\"Path\":\"/dev/fuse\"}]},"
     "\"Args\":{\"Name\":\"args\",\"Settable\":[\"value\"],\"Value\":[\"-v\"]}}");
-  g_autoptr (BerthPluginConfig) new_config = parse_ok (
+  g_autoptr(BerthPluginConfig) new_config = parse_ok (
     "{\"Env\":[{\"Name\":\"NEW\",\"Settable\":[\"value\"],\"Value\":\"n\"},"
     "{\"Name\":\"LOG\",\"Settable\":[\"value\"],\"Value\":\"warn\"},"
     "{\"Name\":\"DEBUG\",\"Settable\":[\"value\"],\"Value\":\"0\"},"
@@ -1508,13 +1508,13 @@ test_settings_upgrade (void)
     "{\"Name\":\"state\",\"Settable\":[\"source\"],\"Source\":\"/new\",\"Destination\":\"/s\"}],"
     "\"Linux\":{\"Devices\":[{\"Name\":\"fuse\",\"Settable\":[\"path\"],\"Path\":\"/dev/fuse\"}]},"
     "\"Args\":{\"Name\":\"args\",\"Settable\":[\"value\"],\"Value\":[\"-q\"]}}");
-  g_autoptr (BerthPluginSettings) old_settings = berth_plugin_settings_new (old_config);
-  g_autoptr (BerthPluginSettings) defaults = berth_plugin_settings_new (old_config);
-  g_autoptr (BerthPluginSettings) upgraded = NULL;
-  g_autoptr (BerthPluginSettings) untouched = NULL;
+  g_autoptr(BerthPluginSettings) old_settings = berth_plugin_settings_new (old_config);
+  g_autoptr(BerthPluginSettings) defaults = berth_plugin_settings_new (old_config);
+  g_autoptr(BerthPluginSettings) upgraded = NULL;
+  g_autoptr(BerthPluginSettings) untouched = NULL;
   g_autofree gchar *summary = NULL;
   g_autofree gchar *untouched_summary = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   berth_plugin_settings_set (
     old_settings, old_config,
@@ -1544,22 +1544,22 @@ test_settings_upgrade (void)
 static void
 test_boxed_types (void)
 {
-  g_autoptr (BerthPluginConfig) config = load_fixture ("full-canonical.json");
+  g_autoptr(BerthPluginConfig) config = load_fixture ("full-canonical.json");
   BerthPluginMount *mount = g_ptr_array_index (berth_plugin_config_get_mounts (config), 0);
   BerthPluginDevice *device = g_ptr_array_index (berth_plugin_config_get_devices (config), 0);
   BerthPluginEnv *env = g_ptr_array_index (berth_plugin_config_get_env (config), 0);
-  g_autoptr (BerthPluginMount) mount_copy = g_boxed_copy (BERTH_TYPE_PLUGIN_MOUNT, mount);
-  g_autoptr (BerthPluginDevice) device_copy = berth_plugin_device_copy (device);
-  g_autoptr (BerthPluginEnv) env_copy = berth_plugin_env_copy (env);
-  g_autoptr (BerthPluginArgs) args_copy
-    = berth_plugin_args_copy (berth_plugin_config_get_args (config));
-  g_autoptr (BerthPluginMount) fresh = berth_plugin_mount_new ();
-  g_autoptr (BerthPluginDevice) fresh_device = berth_plugin_device_new ();
-  g_autoptr (BerthPluginEnv) fresh_env = berth_plugin_env_new ();
-  g_autoptr (BerthPluginArgs) fresh_args = berth_plugin_args_new ();
-  g_autoptr (BerthPluginPrivilege) privilege = berth_plugin_privilege_new (
+  g_autoptr(BerthPluginMount) mount_copy = g_boxed_copy (BERTH_TYPE_PLUGIN_MOUNT, mount);
+  g_autoptr(BerthPluginDevice) device_copy = berth_plugin_device_copy (device);
+  g_autoptr(BerthPluginEnv) env_copy = berth_plugin_env_copy (env);
+  g_autoptr(BerthPluginArgs) args_copy
+             = berth_plugin_args_copy (berth_plugin_config_get_args (config));
+  g_autoptr(BerthPluginMount) fresh = berth_plugin_mount_new ();
+  g_autoptr(BerthPluginDevice) fresh_device = berth_plugin_device_new ();
+  g_autoptr(BerthPluginEnv) fresh_env = berth_plugin_env_new ();
+  g_autoptr(BerthPluginArgs) fresh_args = berth_plugin_args_new ();
+  g_autoptr(BerthPluginPrivilege) privilege = berth_plugin_privilege_new (
     "network", "permissions to access a network", (const gchar *const[]){ "host", NULL });
-  g_autoptr (BerthPluginPrivilege) privilege_copy = berth_plugin_privilege_copy (privilege);
+  g_autoptr(BerthPluginPrivilege) privilege_copy = berth_plugin_privilege_copy (privilege);
 
   g_assert_true (mount_copy != mount);
   g_assert_cmpstr (mount_copy->source, ==, "/var/lib/every");
@@ -1583,10 +1583,10 @@ test_boxed_types (void)
 static void
 test_set_rootfs (void)
 {
-  g_autoptr (BerthPluginConfig) config = load_fixture ("docs-example.json");
-  g_autoptr (GBytes) blob = NULL;
-  g_autoptr (BerthPluginConfig) again = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(BerthPluginConfig) config = load_fixture ("docs-example.json");
+  g_autoptr(GBytes) blob = NULL;
+  g_autoptr(BerthPluginConfig) again = NULL;
+  g_autoptr(GError) error = NULL;
   const gchar *data;
   gsize size;
 

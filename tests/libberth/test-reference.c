@@ -213,8 +213,8 @@ static void
 test_reference_parse_case (gconstpointer user_data)
 {
   const ParseCase *tc = user_data;
-  g_autoptr (BerthReference) ref = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(BerthReference) ref = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree gchar *string = NULL;
   g_autofree gchar *familiar = NULL;
 
@@ -259,8 +259,8 @@ test_reference_round_trip (void)
       forms[1] = tc->familiar;
       for (guint j = 0; j < G_N_ELEMENTS (forms); j++)
         {
-          g_autoptr (GError) error = NULL;
-          g_autoptr (BerthReference) ref = berth_reference_parse (forms[j], &error);
+          g_autoptr(GError) error = NULL;
+          g_autoptr(BerthReference) ref = berth_reference_parse (forms[j], &error);
           g_autofree gchar *string = NULL;
 
           g_test_message ("case %u: \"%s\" reparsing \"%s\"", i, tc->input, forms[j]);
@@ -295,8 +295,8 @@ test_reference_names (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (BerthReference) ref = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BerthReference) ref = NULL;
       g_autofree gchar *name = NULL;
       g_autofree gchar *familiar_name = NULL;
 
@@ -328,9 +328,9 @@ test_reference_default_tag (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (BerthReference) ref = NULL;
-      g_autoptr (BerthReference) tagged = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BerthReference) ref = NULL;
+      g_autoptr(BerthReference) tagged = NULL;
       g_autofree gchar *string = NULL;
       g_autofree gchar *before = NULL;
       g_autofree gchar *after = NULL;
@@ -351,9 +351,9 @@ test_reference_default_tag (void)
 static void
 test_reference_boxed (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (BerthReference) ref = berth_reference_parse ("vieux/sshfs:next", &error);
-  g_autoptr (BerthReference) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthReference) ref = berth_reference_parse ("vieux/sshfs:next", &error);
+  g_autoptr(BerthReference) copy = NULL;
   g_autofree gchar *string = NULL;
   gpointer boxed;
 
@@ -395,7 +395,7 @@ test_reference_local_name (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GError) error = NULL;
+      g_autoptr(GError) error = NULL;
       g_autofree gchar *local_name = NULL;
 
       g_test_message ("input: \"%s\"", cases[i].input);
@@ -489,7 +489,7 @@ static void
 test_reference_resolve_case (gconstpointer user_data)
 {
   const ResolveCase *tc = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   gint index;
 
   g_test_message ("query: \"%s\"", tc->query);
@@ -509,7 +509,7 @@ static void
 test_reference_resolve_empty (void)
 {
   const gchar *const none[] = { NULL };
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (berth_reference_resolve_plugin ("ab", none, none, &error), ==, -1);
   g_assert_error (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);

@@ -2,9 +2,11 @@
 /* a module linked against a symbol nothing provides: dlopen refuses it */
 #include <berth.h>
 
-extern void berth_test_symbol_that_does_not_exist (void);
+extern void
+berth_test_symbol_that_does_not_exist (void);
 
-gboolean berth_module_badsym_load (GTypeModule *module, GError **error);
+gboolean
+berth_module_badsym_load (GTypeModule *module, GError **error);
 
 gboolean
 berth_module_badsym_load (GTypeModule *module, GError **error)

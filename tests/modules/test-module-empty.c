@@ -2,7 +2,8 @@
 /* a module that loads and offers nothing */
 #include <berth.h>
 
-gboolean berth_module_empty_load (GTypeModule *module, GError **error);
+gboolean
+berth_module_empty_load (GTypeModule *module, GError **error);
 
 gboolean
 berth_module_empty_load (GTypeModule *module, GError **error)

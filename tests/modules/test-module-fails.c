@@ -2,7 +2,8 @@
 /* a module whose initialisation fails with a reason */
 #include <berth.h>
 
-gboolean berth_module_fails_load (GTypeModule *module, GError **error);
+gboolean
+berth_module_fails_load (GTypeModule *module, GError **error);
 
 gboolean
 berth_module_fails_load (GTypeModule *module, GError **error)

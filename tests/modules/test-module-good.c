@@ -5,7 +5,8 @@
 
 #define TEST_TYPE_DRIVER (test_driver_get_type ())
 G_DECLARE_FINAL_TYPE (TestDriver, test_driver, TEST, DRIVER, GObject)
-struct _TestDriver {
+struct _TestDriver
+{
   GObject parent_instance;
 };
 
@@ -22,7 +23,10 @@ test_driver_iface_init (BerthDriverInterface *iface)
   iface->get_types = test_driver_get_types;
 }
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestDriver, test_driver, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestDriver,
+                                test_driver,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (BERTH_TYPE_DRIVER,
                                                                test_driver_iface_init))
 
@@ -43,7 +47,8 @@ test_driver_init (TestDriver *self)
 
 #define TEST_TYPE_RUNTIME_A (test_runtime_a_get_type ())
 G_DECLARE_FINAL_TYPE (TestRuntimeA, test_runtime_a, TEST, RUNTIME_A, GObject)
-struct _TestRuntimeA {
+struct _TestRuntimeA
+{
   GObject parent_instance;
 };
 
@@ -52,7 +57,10 @@ test_runtime_iface_init (BerthRuntimeInterface *iface)
 {
 }
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestRuntimeA, test_runtime_a, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestRuntimeA,
+                                test_runtime_a,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (BERTH_TYPE_RUNTIME,
                                                                test_runtime_iface_init))
 
@@ -73,11 +81,15 @@ test_runtime_a_init (TestRuntimeA *self)
 
 #define TEST_TYPE_RUNTIME_B (test_runtime_b_get_type ())
 G_DECLARE_FINAL_TYPE (TestRuntimeB, test_runtime_b, TEST, RUNTIME_B, GObject)
-struct _TestRuntimeB {
+struct _TestRuntimeB
+{
   GObject parent_instance;
 };
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestRuntimeB, test_runtime_b, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestRuntimeB,
+                                test_runtime_b,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (BERTH_TYPE_RUNTIME,
                                                                test_runtime_iface_init))
 
@@ -96,7 +108,8 @@ test_runtime_b_init (TestRuntimeB *self)
 {
 }
 
-gboolean berth_module_good_load (GTypeModule *module, GError **error);
+gboolean
+berth_module_good_load (GTypeModule *module, GError **error);
 
 gboolean
 berth_module_good_load (GTypeModule *module, GError **error)

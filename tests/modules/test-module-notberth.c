@@ -2,7 +2,8 @@
 /* a shared object that is not a berth module at all */
 #include <gmodule.h>
 
-G_MODULE_EXPORT int berth_test_not_a_module (void);
+G_MODULE_EXPORT int
+berth_test_not_a_module (void);
 
 G_MODULE_EXPORT int
 berth_test_not_a_module (void)
