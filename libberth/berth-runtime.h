@@ -9,51 +9,67 @@ G_BEGIN_DECLS
 G_DECLARE_INTERFACE (BerthRuntime, berth_runtime, BERTH, RUNTIME, GObject)
 
 /**
- * BerthRuntimeInterface:
- * @check: whether the runtime works on this host; the error says why not
- * @start: starts a container from an OCI bundle, detached
- * @kill: sends a signal to a container's process
- * @delete: removes a stopped container's runtime state
- *
- * Runs plugins (and `berth run` processes) with an OCI runtime.
- * Grows with the lifecycle issue.
+ * BerthRuntimeStatus:
+ * @BERTH_RUNTIME_STATUS_UNKNOWN: the runtime does not know the container
+ * @BERTH_RUNTIME_STATUS_CREATED: created, its process not started
+ * @BERTH_RUNTIME_STATUS_RUNNING: its process runs
+ * @BERTH_RUNTIME_STATUS_STOPPED: its process has exited
  */
-struct _BerthRuntimeInterface
-{
+typedef enum {
+  BERTH_RUNTIME_STATUS_UNKNOWN,
+  BERTH_RUNTIME_STATUS_CREATED,
+  BERTH_RUNTIME_STATUS_RUNNING,
+  BERTH_RUNTIME_STATUS_STOPPED,
+} BerthRuntimeStatus;
+
+/**
+ * BerthRuntimeInterface:
+ * @get_name: the runtime's name, e.g. `runc`
+ * @check: whether the runtime works on this host; the error says why not
+ *   (for example crun 1.8 on a hybrid cgroup host)
+ * @start: creates and starts a container from an OCI bundle (`config.json`
+ *   and the root it names), detached, with no process of berth's left
+ *   beside it; the container's stdout and stderr go to @stdio_fd. Returns
+ *   the pid of the container's first process, which is berthd's child when
+ *   berthd is a child subreaper, so its exit status can be collected
+ * @state: the container's status and pid
+ * @kill: sends a signal to the container's processes
+ * @delete: forgets a stopped container (or, with @force, a running one,
+ *   killing it) and removes its runtime state
+ * @list: the IDs of the containers the runtime knows under berth's state
+ *
+ * Runs containers (plugins, and `berth run` processes) with an OCI runtime.
+ */
+struct _BerthRuntimeInterface {
   GTypeInterface g_iface;
 
+  const gchar *(*get_name) (BerthRuntime *self);
   gboolean (*check) (BerthRuntime *self, GCancellable *cancellable, GError **error);
-  gboolean (*start) (BerthRuntime *self,
-                     const gchar *id,
-                     const gchar *bundle_dir,
-                     GCancellable *cancellable,
-                     GError **error);
-  gboolean (*kill) (
-    BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error);
-  gboolean (*delete) (BerthRuntime *self,
-                      const gchar *id,
-                      GCancellable *cancellable,
-                      GError **error);
+  gboolean (*start) (BerthRuntime *self, const gchar *id, const gchar *bundle_dir, gint stdio_fd,
+                     GPid *out_pid, GCancellable *cancellable, GError **error);
+  gboolean (*state) (BerthRuntime *self, const gchar *id, BerthRuntimeStatus *out_status,
+                     GPid *out_pid, GCancellable *cancellable, GError **error);
+  gboolean (*kill) (BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable,
+                    GError **error);
+  gboolean (*delete) (BerthRuntime *self, const gchar *id, gboolean force,
+                      GCancellable *cancellable, GError **error);
+  GStrv (*list) (BerthRuntime *self, GCancellable *cancellable, GError **error);
 
   /*< private >*/
   gpointer padding[16];
 };
 
-gboolean
-berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **error);
-gboolean
-berth_runtime_start (BerthRuntime *self,
-                     const gchar *id,
-                     const gchar *bundle_dir,
-                     GCancellable *cancellable,
-                     GError **error);
-gboolean
-berth_runtime_kill (
-  BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error);
-gboolean
-berth_runtime_delete (BerthRuntime *self,
-                      const gchar *id,
-                      GCancellable *cancellable,
-                      GError **error);
+const gchar *berth_runtime_get_name (BerthRuntime *self);
+gboolean berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **error);
+gboolean berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_dir,
+                              gint stdio_fd, GPid *out_pid, GCancellable *cancellable,
+                              GError **error);
+gboolean berth_runtime_state (BerthRuntime *self, const gchar *id, BerthRuntimeStatus *out_status,
+                              GPid *out_pid, GCancellable *cancellable, GError **error);
+gboolean berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum,
+                             GCancellable *cancellable, GError **error);
+gboolean berth_runtime_delete (BerthRuntime *self, const gchar *id, gboolean force,
+                               GCancellable *cancellable, GError **error);
+GStrv berth_runtime_list (BerthRuntime *self, GCancellable *cancellable, GError **error);
 
 G_END_DECLS
