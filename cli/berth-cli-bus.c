@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <gio/gunixfdlist.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -24,6 +25,8 @@ struct _BerthCliBus
   gint fd;
   guint32 serial;
   GByteArray *in; /* bytes read and not yet used */
+  GArray *fds;    /* file descriptors received and not yet used */
+  gboolean unix_fds;
 };
 
 void
@@ -31,6 +34,9 @@ berth_cli_bus_free (BerthCliBus *bus)
 {
   if (bus->fd >= 0)
     close (bus->fd);
+  for (guint i = 0; bus->fds != NULL && i < bus->fds->len; i++)
+    close (g_array_index (bus->fds, gint, i));
+  g_clear_pointer (&bus->fds, g_array_unref);
   g_byte_array_unref (bus->in);
   g_free (bus);
 }
@@ -77,9 +83,25 @@ read_more (BerthCliBus *bus, gint timeout_ms, GError **error)
           return FALSE;
         }
     }
-  do
-    n = recv (bus->fd, buf, sizeof buf, 0);
-  while (n < 0 && errno == EINTR);
+  {
+    union {
+      struct cmsghdr align;
+      gchar buf[CMSG_SPACE (sizeof (gint) * 16)];
+    } control;
+    struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+    struct msghdr msg = { .msg_iov = &iov,
+                          .msg_iovlen = 1,
+                          .msg_control = &control,
+                          .msg_controllen = sizeof control };
+    do
+      n = recvmsg (bus->fd, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    /* file descriptors berthd passed come beside the bytes */
+    for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); n > 0 && c != NULL; c = CMSG_NXTHDR (&msg, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        g_array_append_vals (bus->fds, CMSG_DATA (c),
+                             (c->cmsg_len - CMSG_LEN (0)) / sizeof (gint));
+  }
   if (n <= 0)
     {
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "berthd closed the connection%s%s",
@@ -173,6 +195,7 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
 
   bus->fd = -1;
   bus->in = g_byte_array_new ();
+  bus->fds = g_array_new (FALSE, FALSE, sizeof (gint));
   if (!parse_address (address, &sa, &sa_len, error))
     return NULL;
   bus->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -202,6 +225,14 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
                    "berthd refused authentication: %s", line);
       return NULL;
     }
+  /* berthd hands out log files as descriptors */
+  if (!write_all (bus, "NEGOTIATE_UNIX_FD\r\n", 19, error))
+    return NULL;
+  g_free (line);
+  line = read_line (bus, error);
+  if (line == NULL)
+    return NULL;
+  bus->unix_fds = g_str_equal (line, "AGREE_UNIX_FD");
   if (!write_all (bus, "BEGIN\r\n", 7, error))
     return NULL;
 
@@ -209,7 +240,7 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
     {
       g_autoptr(GVariant) hello = berth_cli_bus_call (
         bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello", NULL,
-        G_VARIANT_TYPE ("(s)"), error);
+        G_VARIANT_TYPE ("(s)"), NULL, error);
       if (hello == NULL)
         return NULL;
     }
@@ -239,9 +270,17 @@ berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error)
   while (bus->in->len < (gsize)needed)
     if (!read_more (bus, timeout_ms, error))
       return NULL;
-  message
-    = g_dbus_message_new_from_blob (bus->in->data, needed, G_DBUS_CAPABILITY_FLAGS_NONE, error);
+  message = g_dbus_message_new_from_blob (bus->in->data, needed,
+                                          G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING, error);
   g_byte_array_remove_range (bus->in, 0, needed);
+  if (message != NULL && g_dbus_message_get_num_unix_fds (message) > 0)
+    {
+      guint n = MIN (g_dbus_message_get_num_unix_fds (message), bus->fds->len);
+      /* the list takes the descriptors */
+      g_autoptr(GUnixFDList) list = g_unix_fd_list_new_from_array ((gint *)bus->fds->data, n);
+      g_array_remove_range (bus->fds, 0, n);
+      g_dbus_message_set_unix_fd_list (message, list);
+    }
   return message;
 }
 
@@ -254,6 +293,7 @@ berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error)
  * @method: the method
  * @parameters: (nullable) (transfer floating): the arguments
  * @reply_type: (nullable): the reply's type, checked
+ * @out_fd_list: (out) (optional): file descriptors that came with the reply
  * @error: return location for a #GError; remote errors keep their D-Bus name
  *
  * Calls a method and waits for its reply; signals that arrive meanwhile are dropped.
@@ -268,6 +308,7 @@ berth_cli_bus_call (BerthCliBus *bus,
                     const gchar *method,
                     GVariant *parameters,
                     const GVariantType *reply_type,
+                    GUnixFDList **out_fd_list,
                     GError **error)
 {
   g_autoptr(GDBusMessage) call
@@ -305,6 +346,10 @@ berth_cli_bus_call (BerthCliBus *bus,
                        got);
           return NULL;
         }
+      if (out_fd_list != NULL)
+        *out_fd_list = g_dbus_message_get_unix_fd_list (reply) != NULL
+                         ? g_object_ref (g_dbus_message_get_unix_fd_list (reply))
+                         : NULL;
       return g_variant_ref_sink (body);
     }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 
 G_BEGIN_DECLS
 
@@ -9,21 +10,18 @@ G_BEGIN_DECLS
  * machinery on the way, one round trip per call */
 typedef struct _BerthCliBus BerthCliBus;
 
-BerthCliBus *
-berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error);
-GVariant *
-berth_cli_bus_call (BerthCliBus *bus,
-                    const gchar *destination,
-                    const gchar *path,
-                    const gchar *interface,
-                    const gchar *method,
-                    GVariant *parameters,
-                    const GVariantType *reply_type,
-                    GError **error);
-GDBusMessage *
-berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error);
-void
-berth_cli_bus_free (BerthCliBus *bus);
+BerthCliBus *berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error);
+GVariant *berth_cli_bus_call (BerthCliBus *bus,
+                              const gchar *destination,
+                              const gchar *path,
+                              const gchar *interface,
+                              const gchar *method,
+                              GVariant *parameters,
+                              const GVariantType *reply_type,
+                              GUnixFDList **out_fd_list,
+                              GError **error);
+GDBusMessage *berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error);
+void berth_cli_bus_free (BerthCliBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthCliBus, berth_cli_bus_free)
 
 G_END_DECLS

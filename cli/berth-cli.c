@@ -142,7 +142,7 @@ system_bus_address (void)
   return g_strdup (env != NULL && env[0] != '\0' ? env : "unix:path=/run/dbus/system_bus_socket");
 }
 
-static gboolean
+gboolean
 berth_cli_connect (BerthCli *cli, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -172,7 +172,8 @@ berth_cli_connect (BerthCli *cli, GError **error)
           if (bus != NULL)
             owner = berth_cli_bus_call (
               bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-              "GetNameOwner", g_variant_new ("(s)", BERTH_DBUS_NAME), G_VARIANT_TYPE ("(s)"), NULL);
+              "GetNameOwner", g_variant_new ("(s)", BERTH_DBUS_NAME), G_VARIANT_TYPE ("(s)"), NULL,
+              NULL);
           if (owner != NULL)
             {
               cli->bus = g_steal_pointer (&bus);
@@ -229,7 +230,7 @@ berth_cli_call (BerthCli *cli,
   if (!berth_cli_connect (cli, error))
     return NULL;
   return berth_cli_bus_call (cli->bus, cli->bus_name, path, interface, method, sunk, reply_type,
-                             error);
+                             NULL, error);
 }
 
 /**
@@ -366,6 +367,12 @@ berth_display_width (const gchar *text)
   for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char (p))
     width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
   return width;
+}
+
+void
+berth_table_add_rowv (BerthTable *table, const gchar *const *cells)
+{
+  g_ptr_array_add (table->rows, g_strdupv ((gchar **)cells));
 }
 
 void

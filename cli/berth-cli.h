@@ -47,58 +47,48 @@ struct _BerthCommand
 
 /* one file per command group */
 extern const BerthCommand berth_cmd_system[];
-gint
-berth_cmd_version (BerthCli *cli, gint argc, gchar **argv);
+extern const BerthCommand berth_cmd_plugin[];
+gint berth_cmd_version (BerthCli *cli, gint argc, gchar **argv);
 
-gboolean
-berth_cli_parse (BerthCli *cli,
-                 const gchar *params,
-                 const gchar *summary,
-                 const GOptionEntry *entries,
-                 gint min_args,
-                 gint max_args,
-                 gint *argc,
-                 gchar ***argv,
-                 gint *exit_code);
-const GOptionEntry *
-berth_cli_global_entries (BerthCli *cli);
+gboolean berth_cli_parse (BerthCli *cli,
+                          const gchar *params,
+                          const gchar *summary,
+                          const GOptionEntry *entries,
+                          gint min_args,
+                          gint max_args,
+                          gint *argc,
+                          gchar ***argv,
+                          gint *exit_code);
+const GOptionEntry *berth_cli_global_entries (BerthCli *cli);
 
 #define BERTH_DBUS_NAME      "org.berth.Berth1"
 #define BERTH_DBUS_PATH      "/org/berth/Berth1"
 #define BERTH_DBUS_INTERFACE "org.berth.Berth1"
 
+gboolean berth_cli_connect (BerthCli *cli, GError **error);
 GVariantDict *
 berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interface, GError **error);
-GVariant *
-berth_cli_call (BerthCli *cli,
-                const gchar *path,
-                const gchar *interface,
-                const gchar *method,
-                GVariant *parameters,
-                const GVariantType *reply_type,
-                GError **error);
-const gchar *
-berth_cli_dict_string (GVariantDict *dict, const gchar *key);
-guint32
-berth_cli_dict_uint (GVariantDict *dict, const gchar *key);
-gint
-berth_cli_fail (BerthCli *cli, GError *error);
-void
-berth_cli_print_json (GVariant *value);
+GVariant *berth_cli_call (BerthCli *cli,
+                          const gchar *path,
+                          const gchar *interface,
+                          const gchar *method,
+                          GVariant *parameters,
+                          const GVariantType *reply_type,
+                          GError **error);
+const gchar *berth_cli_dict_string (GVariantDict *dict, const gchar *key);
+guint32 berth_cli_dict_uint (GVariantDict *dict, const gchar *key);
+gint berth_cli_fail (BerthCli *cli, GError *error);
+void berth_cli_print_json (GVariant *value);
 
 /* docker's tabwriter: each column max(minwidth, widest cell + padding) wide,
  * the last column not padded */
 typedef struct _BerthTable BerthTable;
-BerthTable *
-berth_table_new (guint min_width, guint padding);
-void
-berth_table_add_row (BerthTable *table, const gchar *first, ...) G_GNUC_NULL_TERMINATED;
-void
-berth_table_print (BerthTable *table, GString *out);
-void
-berth_table_free (BerthTable *table);
-guint
-berth_display_width (const gchar *text);
+BerthTable *berth_table_new (guint min_width, guint padding);
+void berth_table_add_row (BerthTable *table, const gchar *first, ...) G_GNUC_NULL_TERMINATED;
+void berth_table_add_rowv (BerthTable *table, const gchar *const *cells);
+void berth_table_print (BerthTable *table, GString *out);
+void berth_table_free (BerthTable *table);
+guint berth_display_width (const gchar *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTable, berth_table_free)
 
 G_END_DECLS

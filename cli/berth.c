@@ -8,6 +8,7 @@
 #include "berth-cli.h"
 
 static const BerthCommand commands[] = {
+  { "plugin", "Manage plugins", NULL, berth_cmd_plugin },
   { "system", "Manage berthd", NULL, berth_cmd_system },
   { "version", "Show the berth version information", berth_cmd_version, NULL },
   { NULL },
@@ -21,7 +22,11 @@ print_commands (const gchar *prefix, const BerthCommand *table)
 
   for (guint i = 0; table[i].name != NULL; i++)
     {
-      g_autofree gchar *indented = g_strdup_printf ("  %s", table[i].name);
+      g_autofree gchar *indented = NULL;
+      /* aliases (ls and list) have no summary and are not listed */
+      if (table[i].summary == NULL)
+        continue;
+      indented = g_strdup_printf ("  %s", table[i].name);
       berth_table_add_row (t, indented, table[i].summary, NULL);
     }
   berth_table_print (t, out);

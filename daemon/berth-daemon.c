@@ -10,6 +10,7 @@
 
 #include "berth-daemon.h"
 #include "berth-dbus-generated.h"
+#include "berth-dbus-plugins.h"
 #include "berth-log.h"
 
 #define BERTH_DBUS_NAME        "org.berth.Berth1"
@@ -35,6 +36,7 @@ struct _BerthDaemon
   GObject parent_instance;
   BerthEngine *engine;
   BerthDBusBerth1 *manager;
+  BerthDBusPlugins *plugins;
   GDBusServer *server;
   GDBusAuthObserver *observer;
   gchar *address;
@@ -112,24 +114,47 @@ caller_uid (GDBusMethodInvocation *invocation, uid_t *out_uid)
   return TRUE;
 }
 
+/* may the caller change state? if not, the invocation gets the error */
 static gboolean
-on_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                     GDBusMethodInvocation *invocation,
-                     gpointer user_data)
+authorize_change (GDBusMethodInvocation *invocation, gpointer user_data)
 {
   BerthDaemon *self = BERTH_DAEMON (user_data);
-  const gchar *method = g_dbus_method_invocation_get_method_name (invocation);
   uid_t uid;
 
-  if (g_strv_contains (read_only_methods, method))
-    return TRUE;
   if (caller_uid (invocation, &uid) && uid_may_change_state (self, uid))
     return TRUE;
   g_dbus_method_invocation_return_error (invocation, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED,
                                          "permission denied: %s changes berthd's state and needs "
                                          "root or the admin group",
-                                         method);
+                                         g_dbus_method_invocation_get_method_name (invocation));
   return FALSE;
+}
+
+static gboolean
+on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+                     gpointer user_data)
+{
+  const gchar *method = g_dbus_method_invocation_get_method_name (invocation);
+
+  if (g_strv_contains (read_only_methods, method))
+    return TRUE;
+  return authorize_change (invocation, user_data);
+}
+
+static void
+update_counts (BerthDaemon *self)
+{
+  berth_dbus_berth1_set_plugins (self->manager,
+                                 berth_engine_get_plugin_count (self->engine, FALSE));
+  berth_dbus_berth1_set_plugins_enabled (self->manager,
+                                         berth_engine_get_plugin_count (self->engine, TRUE));
+  berth_dbus_berth1_set_volumes (self->manager, berth_engine_get_volume_count (self->engine));
+}
+
+static void
+on_plugins_changed (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
+{
+  update_counts (BERTH_DAEMON (user_data));
 }
 
 static gboolean
@@ -174,6 +199,9 @@ berth_daemon_finalize (GObject *object)
 {
   BerthDaemon *self = BERTH_DAEMON (object);
   berth_daemon_stop (self);
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_clear_pointer (&self->plugins, berth_dbus_plugins_free);
   g_clear_object (&self->manager);
   g_clear_object (&self->engine);
   g_clear_object (&self->observer);
@@ -225,10 +253,11 @@ berth_daemon_new (BerthEngine *engine)
     self->manager, g_file_test (config_file, G_FILE_TEST_IS_REGULAR) ? config_file : "");
   berth_dbus_berth1_set_pid (self->manager, (guint)getpid ());
   berth_dbus_berth1_set_modules (self->manager, modules_variant (self));
-  berth_dbus_berth1_set_plugins (self->manager, berth_engine_get_plugin_count (engine, FALSE));
-  berth_dbus_berth1_set_plugins_enabled (self->manager,
-                                         berth_engine_get_plugin_count (engine, TRUE));
-  berth_dbus_berth1_set_volumes (self->manager, berth_engine_get_volume_count (engine));
+  update_counts (self);
+  self->plugins = berth_dbus_plugins_new (engine, authorize_change, self);
+  g_signal_connect (engine, "plugin-added", G_CALLBACK (on_plugins_changed), self);
+  g_signal_connect (engine, "plugin-removed", G_CALLBACK (on_plugins_changed), self);
+  g_signal_connect (engine, "plugin-changed", G_CALLBACK (on_plugins_changed), self);
   berth_dbus_berth1_set_log_level (self->manager, berth_log_get_level ());
   return self;
 }
@@ -237,7 +266,8 @@ static gboolean
 export_on (BerthDaemon *self, GDBusConnection *connection, GError **error)
 {
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
-                                           BERTH_DBUS_PATH, error);
+                                           BERTH_DBUS_PATH, error) &&
+         berth_dbus_plugins_export (self->plugins, connection, error);
 }
 
 static void
@@ -251,6 +281,7 @@ on_connection_closed (GDBusConnection *connection,
   g_debug ("client disconnected");
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
                                                       connection);
+  berth_dbus_plugins_unexport (self->plugins, connection);
   g_signal_handlers_disconnect_by_data (connection, self);
   g_ptr_array_remove (self->connections, connection);
 }

@@ -8,25 +8,15 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
-#include "berth-engine.h"
+#include "berth-engine-private.h"
 
 /**
  * BerthEngine:
  *
  * The heart of berthd, with no D-Bus in it: owns the path store, the
- * configuration and the modules, and (in later issues) plugins, volumes and
- * their state. The D-Bus adaptor maps it to the bus; tests drive it directly.
+ * configuration, the modules and the plugins (berth-engine-plugins.c).
+ * The D-Bus adaptor maps it to the bus; tests drive it directly.
  */
-struct _BerthEngine
-{
-  GObject parent_instance;
-  BerthPaths *paths;
-  GKeyFile *config;
-  BerthModules *modules;
-  gint root_lock_fd;
-  gint run_lock_fd;
-};
-
 G_DEFINE_TYPE (BerthEngine, berth_engine, G_TYPE_OBJECT)
 
 static void
@@ -34,6 +24,7 @@ berth_engine_finalize (GObject *object)
 {
   BerthEngine *self = BERTH_ENGINE (object);
   berth_engine_shutdown (self);
+  berth_engine_plugins_finalize (self);
   g_clear_object (&self->modules);
   g_clear_object (&self->paths);
   g_clear_pointer (&self->config, g_key_file_unref);
@@ -44,6 +35,25 @@ static void
 berth_engine_class_init (BerthEngineClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = berth_engine_finalize;
+
+  /**
+   * BerthEngine::plugin-added:
+   * @plugin: a plugin created or installed
+   */
+  g_signal_new ("plugin-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
+  /**
+   * BerthEngine::plugin-removed:
+   * @plugin: a plugin that is gone
+   */
+  g_signal_new ("plugin-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
+  /**
+   * BerthEngine::plugin-changed:
+   * @plugin: a plugin whose state or settings changed
+   */
+  g_signal_new ("plugin-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
 }
 
 static void
@@ -51,6 +61,7 @@ berth_engine_init (BerthEngine *self)
 {
   self->root_lock_fd = -1;
   self->run_lock_fd = -1;
+  berth_engine_plugins_init (self);
 }
 
 /**
@@ -161,7 +172,7 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
 
   self->modules = berth_modules_new (self->paths, self->config);
   berth_modules_load (self->modules);
-  return TRUE;
+  return berth_engine_plugins_startup (self, error);
 }
 
 /**
@@ -173,6 +184,8 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
 void
 berth_engine_shutdown (BerthEngine *self)
 {
+  if (self->runs != NULL)
+    berth_engine_plugins_shutdown (self);
   close_fd (&self->run_lock_fd);
   close_fd (&self->root_lock_fd);
 }
@@ -205,8 +218,15 @@ berth_engine_get_modules (BerthEngine *self)
 guint
 berth_engine_get_plugin_count (BerthEngine *self, gboolean enabled_only)
 {
-  /* plugins arrive with the lifecycle issue */
-  return 0;
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->plugins);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!enabled_only || berth_plugin_get_state (value) == BERTH_PLUGIN_STATE_ENABLED)
+      n++;
+  return n;
 }
 
 /**

@@ -4,27 +4,64 @@
 #include <berth.h>
 
 #include "berth-modules.h"
+#include "berth-plugin.h"
+#include "berth-plugin.h"
 
 G_BEGIN_DECLS
 
 #define BERTH_TYPE_ENGINE (berth_engine_get_type ())
 G_DECLARE_FINAL_TYPE (BerthEngine, berth_engine, BERTH, ENGINE, GObject)
 
-BerthEngine *
-berth_engine_new (BerthPaths *paths, GKeyFile *config);
-gboolean
-berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **error);
-void
-berth_engine_shutdown (BerthEngine *self);
-BerthPaths *
-berth_engine_get_paths (BerthEngine *self);
-GKeyFile *
-berth_engine_get_config (BerthEngine *self);
-BerthModules *
-berth_engine_get_modules (BerthEngine *self);
-guint
-berth_engine_get_plugin_count (BerthEngine *self, gboolean enabled_only);
-guint
-berth_engine_get_volume_count (BerthEngine *self);
+BerthEngine *berth_engine_new (BerthPaths *paths, GKeyFile *config);
+gboolean berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **error);
+void berth_engine_shutdown (BerthEngine *self);
+BerthPaths *berth_engine_get_paths (BerthEngine *self);
+GKeyFile *berth_engine_get_config (BerthEngine *self);
+BerthModules *berth_engine_get_modules (BerthEngine *self);
+guint berth_engine_get_plugin_count (BerthEngine *self, gboolean enabled_only);
+guint berth_engine_get_volume_count (BerthEngine *self);
+
+/* plugins: names are resolved as docker does (full ID, name, ID prefix) */
+GPtrArray *berth_engine_list_plugins (BerthEngine *self);
+BerthPlugin *berth_engine_find_plugin (BerthEngine *self, const gchar *name, GError **error);
+gchar *berth_engine_get_plugin_log_path (BerthEngine *self, BerthPlugin *plugin);
+const gchar *berth_engine_get_runtime_error (BerthEngine *self);
+
+void berth_engine_create_plugin_async (BerthEngine *self,
+                                       const gchar *name,
+                                       const gchar *dir,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+BerthPlugin *
+berth_engine_create_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_enable_plugin_async (BerthEngine *self,
+                                       const gchar *name,
+                                       guint timeout_ms,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+BerthPlugin *
+berth_engine_enable_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_disable_plugin_async (BerthEngine *self,
+                                        const gchar *name,
+                                        gboolean force,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+BerthPlugin *
+berth_engine_disable_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_remove_plugin_async (BerthEngine *self,
+                                       const gchar *name,
+                                       gboolean force,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+BerthPlugin *
+berth_engine_remove_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+gboolean berth_engine_set_plugin (BerthEngine *self,
+                                  const gchar *name,
+                                  const gchar *const *args,
+                                  GError **error);
 
 G_END_DECLS

@@ -33,21 +33,15 @@ typedef struct
   gchar *error;
 } BerthModuleReport;
 
-const gchar *
-berth_module_status_to_string (BerthModuleStatus status);
+const gchar *berth_module_status_to_string (BerthModuleStatus status);
 
 #define BERTH_TYPE_MODULES (berth_modules_get_type ())
 G_DECLARE_FINAL_TYPE (BerthModules, berth_modules, BERTH, MODULES, GObject)
 
-BerthModules *
-berth_modules_new (BerthPaths *paths, GKeyFile *config);
-void
-berth_modules_load (BerthModules *self);
-GObject *
-berth_modules_get_active (BerthModules *self, const gchar *extension_point);
-GPtrArray *
-berth_modules_get_all (BerthModules *self, const gchar *extension_point);
-GPtrArray *
-berth_modules_get_reports (BerthModules *self);
+BerthModules *berth_modules_new (BerthPaths *paths, GKeyFile *config);
+void berth_modules_load (BerthModules *self);
+GObject *berth_modules_get_active (BerthModules *self, const gchar *extension_point);
+GPtrArray *berth_modules_get_all (BerthModules *self, const gchar *extension_point);
+GPtrArray *berth_modules_get_reports (BerthModules *self);
 
 G_END_DECLS

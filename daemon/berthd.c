@@ -3,9 +3,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 
 #include "berth-daemon.h"
 #include "berth-engine.h"
@@ -105,6 +107,11 @@ main (int argc, char **argv)
 
   berth_log_setup ("berthd");
   berth_log_set_level (verbosity >= 2 ? "debug" : verbosity == 1 ? "info" : "message", NULL);
+
+  /* plugins run detached, with no shim: as their child subreaper berthd
+   * becomes their parent when the runtime exits, and collects their exit */
+  if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    g_warning ("cannot become a child subreaper: %s", g_strerror (errno));
 
   paths = berth_paths_new ();
   if (root != NULL)

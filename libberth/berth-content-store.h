@@ -115,74 +115,62 @@ struct _BerthContentStoreInterface
   gpointer padding[16];
 };
 
-gboolean
-berth_content_store_blob_exists (BerthContentStore *self,
-                                 const gchar *digest,
-                                 GCancellable *cancellable,
-                                 GError **error);
-gboolean
-berth_content_store_blob_info (BerthContentStore *self,
-                               const gchar *digest,
-                               gint64 *out_size,
-                               gchar **out_media_type,
-                               GHashTable **out_labels,
-                               GCancellable *cancellable,
-                               GError **error);
-GInputStream *
-berth_content_store_read_blob (BerthContentStore *self,
-                               const gchar *digest,
-                               GCancellable *cancellable,
-                               GError **error);
-gboolean
-berth_content_store_ingest_blob (BerthContentStore *self,
-                                 GInputStream *stream,
-                                 const gchar *digest,
-                                 gint64 size,
-                                 const gchar *media_type,
-                                 GHashTable *labels,
-                                 GCancellable *cancellable,
-                                 GError **error);
-gboolean
-berth_content_store_delete_blob (BerthContentStore *self,
-                                 const gchar *digest,
-                                 GCancellable *cancellable,
-                                 GError **error);
+gboolean berth_content_store_blob_exists (BerthContentStore *self,
+                                          const gchar *digest,
+                                          GCancellable *cancellable,
+                                          GError **error);
+gboolean berth_content_store_blob_info (BerthContentStore *self,
+                                        const gchar *digest,
+                                        gint64 *out_size,
+                                        gchar **out_media_type,
+                                        GHashTable **out_labels,
+                                        GCancellable *cancellable,
+                                        GError **error);
+GInputStream *berth_content_store_read_blob (BerthContentStore *self,
+                                             const gchar *digest,
+                                             GCancellable *cancellable,
+                                             GError **error);
+gboolean berth_content_store_ingest_blob (BerthContentStore *self,
+                                          GInputStream *stream,
+                                          const gchar *digest,
+                                          gint64 size,
+                                          const gchar *media_type,
+                                          GHashTable *labels,
+                                          GCancellable *cancellable,
+                                          GError **error);
+gboolean berth_content_store_delete_blob (BerthContentStore *self,
+                                          const gchar *digest,
+                                          GCancellable *cancellable,
+                                          GError **error);
 GStrv
 berth_content_store_list_blobs (BerthContentStore *self, GCancellable *cancellable, GError **error);
-gchar *
-berth_content_store_import_layer (BerthContentStore *self,
-                                  GInputStream *stream,
-                                  const BerthLayerImport *layer,
-                                  GCancellable *cancellable,
-                                  GError **error);
-gboolean
-berth_content_store_has_layer (BerthContentStore *self,
-                               const gchar *diff_id,
-                               GCancellable *cancellable,
-                               GError **error);
-gchar *
-berth_content_store_build_chain (BerthContentStore *self,
-                                 const gchar *const *diff_ids,
-                                 GCancellable *cancellable,
-                                 GError **error);
-gchar *
-berth_content_store_checkout_chain (BerthContentStore *self,
-                                    const gchar *chain_id,
-                                    GCancellable *cancellable,
-                                    GError **error);
-gboolean
-berth_content_store_garbage_collect (BerthContentStore *self,
-                                     const gchar *const *roots,
-                                     guint64 *out_freed,
+gchar *berth_content_store_import_layer (BerthContentStore *self,
+                                         GInputStream *stream,
+                                         const BerthLayerImport *layer,
+                                         GCancellable *cancellable,
+                                         GError **error);
+gboolean berth_content_store_has_layer (BerthContentStore *self,
+                                        const gchar *diff_id,
+                                        GCancellable *cancellable,
+                                        GError **error);
+gchar *berth_content_store_build_chain (BerthContentStore *self,
+                                        const gchar *const *diff_ids,
+                                        GCancellable *cancellable,
+                                        GError **error);
+gchar *berth_content_store_checkout_chain (BerthContentStore *self,
+                                           const gchar *chain_id,
+                                           GCancellable *cancellable,
+                                           GError **error);
+gboolean berth_content_store_garbage_collect (BerthContentStore *self,
+                                              const gchar *const *roots,
+                                              guint64 *out_freed,
+                                              GCancellable *cancellable,
+                                              GError **error);
+GVariant *berth_content_store_usage (BerthContentStore *self,
+                                     GVariant *owners,
                                      GCancellable *cancellable,
                                      GError **error);
-GVariant *
-berth_content_store_usage (BerthContentStore *self,
-                           GVariant *owners,
-                           GCancellable *cancellable,
-                           GError **error);
 
-gchar *
-berth_chain_id (const gchar *const *diff_ids);
+gchar *berth_chain_id (const gchar *const *diff_ids);
 
 G_END_DECLS

@@ -40,23 +40,18 @@ struct _BerthDriverInterface
   gpointer padding[16];
 };
 
-const gchar *const *
-berth_driver_get_types (BerthDriver *self);
-gboolean
-berth_driver_serves (BerthDriver *self, const gchar *interface_type);
-gboolean
-berth_driver_activate (BerthDriver *self,
-                       const gchar *plugin_id,
-                       const gchar *plugin_name,
-                       const gchar *socket_path,
-                       GCancellable *cancellable,
-                       GError **error);
-gboolean
-berth_driver_deactivate (BerthDriver *self,
-                         const gchar *plugin_id,
-                         GCancellable *cancellable,
-                         GError **error);
-GStrv
-berth_driver_get_holders (BerthDriver *self, const gchar *plugin_id);
+const gchar *const *berth_driver_get_types (BerthDriver *self);
+gboolean berth_driver_serves (BerthDriver *self, const gchar *interface_type);
+gboolean berth_driver_activate (BerthDriver *self,
+                                const gchar *plugin_id,
+                                const gchar *plugin_name,
+                                const gchar *socket_path,
+                                GCancellable *cancellable,
+                                GError **error);
+gboolean berth_driver_deactivate (BerthDriver *self,
+                                  const gchar *plugin_id,
+                                  GCancellable *cancellable,
+                                  GError **error);
+GStrv berth_driver_get_holders (BerthDriver *self, const gchar *plugin_id);
 
 G_END_DECLS

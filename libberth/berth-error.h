@@ -40,13 +40,9 @@ typedef enum
   BERTH_ERROR_LAST /*< skip >*/
 } BerthError;
 
-GQuark
-berth_error_quark (void);
-const gchar *
-berth_error_to_dbus_name (BerthError code);
-void
-berth_error_convert (GError **error);
-void
-berth_error_strip_remote (GError *error);
+GQuark berth_error_quark (void);
+const gchar *berth_error_to_dbus_name (BerthError code);
+void berth_error_convert (GError **error);
+void berth_error_strip_remote (GError *error);
 
 G_END_DECLS

@@ -189,6 +189,13 @@ berth_json_append_variant (GString *out, GVariant *value, gboolean pretty, guint
       case G_VARIANT_CLASS_TUPLE:
       case G_VARIANT_CLASS_DICT_ENTRY:
         {
+          /* an empty byte string stands for null where D-Bus has none */
+          if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING) &&
+              g_variant_n_children (value) == 0)
+            {
+              g_string_append (out, "null");
+              return;
+            }
           gboolean object = klass == G_VARIANT_CLASS_ARRAY && is_dictionary (value);
           n = g_variant_n_children (value);
           if (n == 0)
@@ -332,5 +339,81 @@ berth_go_quote (const gchar *str)
       p = next;
     }
   g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * berth_json_indent:
+ * @json: compact JSON text
+ *
+ * Indents JSON text by four spaces as Go's json.Indent does, without
+ * parsing it into values: what docker's CLI does to the daemon's answers.
+ *
+ * Returns: (transfer full): the indented text
+ */
+gchar *
+berth_json_indent (const gchar *json)
+{
+  GString *out = g_string_new (NULL);
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (const gchar *p = json; *p != '\0'; p++)
+    {
+      gchar c = *p;
+      if (in_string)
+        {
+          g_string_append_c (out, c);
+          if (c == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+          case '"':
+            in_string = TRUE;
+            g_string_append_c (out, c);
+            break;
+          case '{':
+          case '[':
+            {
+              const gchar *q = p + 1;
+              while (g_ascii_isspace (*q))
+                q++;
+              if (*q == (c == '{' ? '}' : ']'))
+                {
+                  g_string_append_c (out, c);
+                  g_string_append_c (out, *q);
+                  p = q;
+                  break;
+                }
+              g_string_append_c (out, c);
+              berth_json_append_indent (out, ++depth);
+              break;
+            }
+          case '}':
+          case ']':
+            berth_json_append_indent (out, depth > 0 ? --depth : 0);
+            g_string_append_c (out, c);
+            break;
+          case ',':
+            g_string_append_c (out, c);
+            berth_json_append_indent (out, depth);
+            break;
+          case ':':
+            g_string_append (out, ": ");
+            break;
+          case ' ':
+          case '\t':
+          case '\n':
+          case '\r':
+            break;
+          default:
+            g_string_append_c (out, c);
+            break;
+        }
+    }
   return g_string_free (out, FALSE);
 }

@@ -19,17 +19,12 @@ typedef enum
   BERTH_JSON_ESCAPE_HTML = 1 << 1,
 } BerthJsonFlags;
 
-void
-berth_json_append_string (GString *out, const gchar *s);
-void
-berth_json_append_string_flags (GString *out, const gchar *s, BerthJsonFlags flags);
-void
-berth_json_append_indent (GString *out, guint depth);
-void
-berth_json_append_variant (GString *out, GVariant *value, gboolean pretty, guint depth);
-gchar *
-berth_json_from_variant (GVariant *value, gboolean pretty);
-gchar *
-berth_go_quote (const gchar *str);
+void berth_json_append_string (GString *out, const gchar *s);
+void berth_json_append_string_flags (GString *out, const gchar *s, BerthJsonFlags flags);
+void berth_json_append_indent (GString *out, guint depth);
+void berth_json_append_variant (GString *out, GVariant *value, gboolean pretty, guint depth);
+gchar *berth_json_from_variant (GVariant *value, gboolean pretty);
+gchar *berth_go_quote (const gchar *str);
+gchar *berth_json_indent (const gchar *json);
 
 G_END_DECLS

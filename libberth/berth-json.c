@@ -155,3 +155,55 @@ berth_json_parse (const gchar *text, gssize length, GError **error)
     }
   return json_node_copy (root);
 }
+
+/**
+ * berth_json_to_dbus_variant:
+ * @node: a JSON value
+ *
+ * Converts JSON to a value D-Bus can carry: objects as `a{sv}` (member
+ * order kept), arrays as `av`, integers as `x`. D-Bus has no null and no
+ * maybe type, so null becomes an empty `ay`, which berth's templates and
+ * JSON writer read back as null.
+ *
+ * Returns: (transfer floating): the value
+ */
+GVariant *
+berth_json_to_dbus_variant (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_variant_new_bytestring ("");
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+      GVariantBuilder builder;
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      for (GList *l = members; l != NULL; l = l->next)
+        g_variant_builder_add (&builder, "{sv}", (const gchar *)l->data,
+                               berth_json_to_dbus_variant (json_object_get_member (object, l->data)));
+      return g_variant_builder_end (&builder);
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      GVariantBuilder builder;
+      g_variant_builder_init (&builder, G_VARIANT_TYPE ("av"));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_variant_builder_add (&builder, "v",
+                               berth_json_to_dbus_variant (json_array_get_element (array, i)));
+      return g_variant_builder_end (&builder);
+    }
+  switch (json_node_get_value_type (node))
+    {
+      case G_TYPE_STRING:
+        return g_variant_new_string (json_node_get_string (node));
+      case G_TYPE_BOOLEAN:
+        return g_variant_new_boolean (json_node_get_boolean (node));
+      case G_TYPE_INT64:
+        return g_variant_new_int64 (json_node_get_int (node));
+      case G_TYPE_DOUBLE:
+        return g_variant_new_double (json_node_get_double (node));
+      default:
+        return g_variant_new_bytestring ("");
+    }
+}

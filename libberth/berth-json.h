@@ -7,11 +7,10 @@
 
 G_BEGIN_DECLS
 
-gchar *
-berth_json_to_string (JsonNode *node, gboolean pretty);
-void
-berth_json_append (GString *out, JsonNode *node, BerthJsonFlags flags);
-JsonNode *
-berth_json_parse (const gchar *text, gssize length, GError **error);
+gchar *berth_json_to_string (JsonNode *node, gboolean pretty);
+void berth_json_append (GString *out, JsonNode *node, BerthJsonFlags flags);
+JsonNode *berth_json_parse (const gchar *text, gssize length, GError **error);
+
+GVariant *berth_json_to_dbus_variant (JsonNode *node);
 
 G_END_DECLS

@@ -57,22 +57,14 @@ typedef gboolean (*BerthModuleLoadFunc) (GTypeModule *module, GError **error);
 #define BERTH_TYPE_MODULE (berth_module_get_type ())
 G_DECLARE_FINAL_TYPE (BerthModule, berth_module, BERTH, MODULE, GTypeModule)
 
-void
-berth_extension_points_register (void);
-const gchar *const *
-berth_extension_points (void);
-const gchar *
-berth_extension_point_kind (const gchar *extension_point);
+void berth_extension_points_register (void);
+const gchar *const *berth_extension_points (void);
+const gchar *berth_extension_point_kind (const gchar *extension_point);
 
-BerthModule *
-berth_module_new_for_path (const gchar *path);
-BerthModule *
-berth_module_new_builtin (const gchar *name, BerthModuleLoadFunc load_func);
-gboolean
-berth_module_load_checked (BerthModule *self, GError **error);
-const gchar *
-berth_module_get_name (BerthModule *self);
-const gchar *
-berth_module_get_path (BerthModule *self);
+BerthModule *berth_module_new_for_path (const gchar *path);
+BerthModule *berth_module_new_builtin (const gchar *name, BerthModuleLoadFunc load_func);
+gboolean berth_module_load_checked (BerthModule *self, GError **error);
+const gchar *berth_module_get_name (BerthModule *self);
+const gchar *berth_module_get_path (BerthModule *self);
 
 G_END_DECLS

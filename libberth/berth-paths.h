@@ -42,18 +42,12 @@ typedef enum
   BERTH_PATH_LAST /*< skip >*/
 } BerthPathKind;
 
-BerthPaths *
-berth_paths_new (void);
-void
-berth_paths_set (BerthPaths *self, BerthPathKind kind, const gchar *path);
-const gchar *
-berth_paths_get (BerthPaths *self, BerthPathKind kind);
-gchar *
-berth_paths_build (BerthPaths *self, BerthPathKind kind, const gchar *first_element, ...)
+BerthPaths *berth_paths_new (void);
+void berth_paths_set (BerthPaths *self, BerthPathKind kind, const gchar *path);
+const gchar *berth_paths_get (BerthPaths *self, BerthPathKind kind);
+gchar *berth_paths_build (BerthPaths *self, BerthPathKind kind, const gchar *first_element, ...)
   G_GNUC_NULL_TERMINATED;
-gboolean
-berth_paths_ensure (BerthPaths *self, BerthPathKind kind, GError **error);
-gchar *
-berth_paths_default_address (BerthPaths *self);
+gboolean berth_paths_ensure (BerthPaths *self, BerthPathKind kind, GError **error);
+gchar *berth_paths_default_address (BerthPaths *self);
 
 G_END_DECLS

@@ -79,49 +79,33 @@ extern const BerthPluginJsonElement berth_plugin_json_privilege_element;
  * keys included; a %NULL reader reads a tree in json-glib's order */
 typedef struct _BerthPluginJsonReader BerthPluginJsonReader;
 
-JsonNode *
-berth_plugin_json_parse (const gchar *data,
-                         gssize length,
-                         BerthPluginJsonReader **reader,
-                         GError **error);
-void
-berth_plugin_json_reader_free (BerthPluginJsonReader *reader);
+JsonNode *berth_plugin_json_parse (const gchar *data,
+                                   gssize length,
+                                   BerthPluginJsonReader **reader,
+                                   GError **error);
+void berth_plugin_json_reader_free (BerthPluginJsonReader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthPluginJsonReader, berth_plugin_json_reader_free)
 
-void
-berth_plugin_json_init (const BerthPluginJsonField *fields, gpointer base);
-void
-berth_plugin_json_clear (const BerthPluginJsonField *fields, gpointer base);
-void
-berth_plugin_json_copy (const BerthPluginJsonField *fields, gconstpointer src, gpointer dest);
-gpointer
-berth_plugin_json_element_new (const BerthPluginJsonElement *element);
-gpointer
-berth_plugin_json_element_copy (const BerthPluginJsonElement *element, gconstpointer item);
-void
-berth_plugin_json_element_free (const BerthPluginJsonElement *element, gpointer item);
-GPtrArray *
-berth_plugin_json_array_copy (const BerthPluginJsonElement *element, GPtrArray *array);
-gboolean
-berth_plugin_json_read (BerthPluginJsonReader *reader,
-                        JsonNode *node,
-                        const gchar *path,
-                        const BerthPluginJsonField *fields,
-                        gpointer base,
-                        GError **error);
-JsonNode *
-berth_plugin_json_take_array (JsonArray *array);
-JsonNode *
-berth_plugin_json_take_object (JsonObject *object);
-JsonNode *
-berth_plugin_json_write (const BerthPluginJsonField *fields, gconstpointer base);
+void berth_plugin_json_init (const BerthPluginJsonField *fields, gpointer base);
+void berth_plugin_json_clear (const BerthPluginJsonField *fields, gpointer base);
+void berth_plugin_json_copy (const BerthPluginJsonField *fields, gconstpointer src, gpointer dest);
+gpointer berth_plugin_json_element_new (const BerthPluginJsonElement *element);
+gpointer berth_plugin_json_element_copy (const BerthPluginJsonElement *element, gconstpointer item);
+void berth_plugin_json_element_free (const BerthPluginJsonElement *element, gpointer item);
+GPtrArray *berth_plugin_json_array_copy (const BerthPluginJsonElement *element, GPtrArray *array);
+gboolean berth_plugin_json_read (BerthPluginJsonReader *reader,
+                                 JsonNode *node,
+                                 const gchar *path,
+                                 const BerthPluginJsonField *fields,
+                                 gpointer base,
+                                 GError **error);
+JsonNode *berth_plugin_json_take_array (JsonArray *array);
+JsonNode *berth_plugin_json_take_object (JsonObject *object);
+JsonNode *berth_plugin_json_write (const BerthPluginJsonField *fields, gconstpointer base);
 
-gboolean
-berth_plugin_field_error (GError **error, const gchar *path, const gchar *format, ...)
+gboolean berth_plugin_field_error (GError **error, const gchar *path, const gchar *format, ...)
   G_GNUC_PRINTF (3, 4);
-gchar **
-berth_plugin_go_split (const gchar *str, const gchar *separator);
-gboolean
-berth_plugin_strv_equal (const gchar *const *a, const gchar *const *b);
+gchar **berth_plugin_go_split (const gchar *str, const gchar *separator);
+gboolean berth_plugin_strv_equal (const gchar *const *a, const gchar *const *b);
 
 G_END_DECLS

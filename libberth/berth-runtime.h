@@ -15,7 +15,8 @@ G_DECLARE_INTERFACE (BerthRuntime, berth_runtime, BERTH, RUNTIME, GObject)
  * @BERTH_RUNTIME_STATUS_RUNNING: its process runs
  * @BERTH_RUNTIME_STATUS_STOPPED: its process has exited
  */
-typedef enum {
+typedef enum
+{
   BERTH_RUNTIME_STATUS_UNKNOWN,
   BERTH_RUNTIME_STATUS_CREATED,
   BERTH_RUNTIME_STATUS_RUNNING,
@@ -40,19 +41,29 @@ typedef enum {
  *
  * Runs containers (plugins, and `berth run` processes) with an OCI runtime.
  */
-struct _BerthRuntimeInterface {
+struct _BerthRuntimeInterface
+{
   GTypeInterface g_iface;
 
   const gchar *(*get_name) (BerthRuntime *self);
   gboolean (*check) (BerthRuntime *self, GCancellable *cancellable, GError **error);
-  gboolean (*start) (BerthRuntime *self, const gchar *id, const gchar *bundle_dir, gint stdio_fd,
-                     GPid *out_pid, GCancellable *cancellable, GError **error);
-  gboolean (*state) (BerthRuntime *self, const gchar *id, BerthRuntimeStatus *out_status,
-                     GPid *out_pid, GCancellable *cancellable, GError **error);
-  gboolean (*kill) (BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable,
-                    GError **error);
-  gboolean (*delete) (BerthRuntime *self, const gchar *id, gboolean force,
-                      GCancellable *cancellable, GError **error);
+  gboolean (*start) (BerthRuntime *self,
+                     const gchar *id,
+                     const gchar *bundle_dir,
+                     gint stdio_fd,
+                     GPid *out_pid,
+                     GCancellable *cancellable,
+                     GError **error);
+  gboolean (*state) (BerthRuntime *self,
+                     const gchar *id,
+                     BerthRuntimeStatus *out_status,
+                     GPid *out_pid,
+                     GCancellable *cancellable,
+                     GError **error);
+  gboolean (*kill) (
+    BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error);
+  gboolean (*delete) (
+    BerthRuntime *self, const gchar *id, gboolean force, GCancellable *cancellable, GError **error);
   GStrv (*list) (BerthRuntime *self, GCancellable *cancellable, GError **error);
 
   /*< private >*/
@@ -61,15 +72,23 @@ struct _BerthRuntimeInterface {
 
 const gchar *berth_runtime_get_name (BerthRuntime *self);
 gboolean berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **error);
-gboolean berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_dir,
-                              gint stdio_fd, GPid *out_pid, GCancellable *cancellable,
+gboolean berth_runtime_start (BerthRuntime *self,
+                              const gchar *id,
+                              const gchar *bundle_dir,
+                              gint stdio_fd,
+                              GPid *out_pid,
+                              GCancellable *cancellable,
                               GError **error);
-gboolean berth_runtime_state (BerthRuntime *self, const gchar *id, BerthRuntimeStatus *out_status,
-                              GPid *out_pid, GCancellable *cancellable, GError **error);
-gboolean berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum,
-                             GCancellable *cancellable, GError **error);
-gboolean berth_runtime_delete (BerthRuntime *self, const gchar *id, gboolean force,
-                               GCancellable *cancellable, GError **error);
+gboolean berth_runtime_state (BerthRuntime *self,
+                              const gchar *id,
+                              BerthRuntimeStatus *out_status,
+                              GPid *out_pid,
+                              GCancellable *cancellable,
+                              GError **error);
+gboolean berth_runtime_kill (
+  BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error);
+gboolean berth_runtime_delete (
+  BerthRuntime *self, const gchar *id, gboolean force, GCancellable *cancellable, GError **error);
 GStrv berth_runtime_list (BerthRuntime *self, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -57,35 +57,29 @@ struct _BerthSnapshotterInterface
   gpointer padding[16];
 };
 
-gchar *
-berth_snapshotter_prepare (BerthSnapshotter *self,
-                           const gchar *key,
-                           const gchar *chain_id,
-                           GCancellable *cancellable,
-                           GError **error);
-gchar *
-berth_snapshotter_view (BerthSnapshotter *self,
-                        const gchar *key,
-                        const gchar *chain_id,
-                        GCancellable *cancellable,
-                        GError **error);
-gboolean
-berth_snapshotter_remove (BerthSnapshotter *self,
-                          const gchar *key,
-                          GCancellable *cancellable,
-                          GError **error);
-GStrv
-berth_snapshotter_list (BerthSnapshotter *self, GCancellable *cancellable, GError **error);
-gboolean
-berth_snapshotter_usage (BerthSnapshotter *self,
-                         const gchar *key,
-                         guint64 *out_bytes,
-                         GCancellable *cancellable,
-                         GError **error);
-gboolean
-berth_snapshotter_restore (BerthSnapshotter *self,
-                           const gchar *const *keep,
-                           GCancellable *cancellable,
-                           GError **error);
+gchar *berth_snapshotter_prepare (BerthSnapshotter *self,
+                                  const gchar *key,
+                                  const gchar *chain_id,
+                                  GCancellable *cancellable,
+                                  GError **error);
+gchar *berth_snapshotter_view (BerthSnapshotter *self,
+                               const gchar *key,
+                               const gchar *chain_id,
+                               GCancellable *cancellable,
+                               GError **error);
+gboolean berth_snapshotter_remove (BerthSnapshotter *self,
+                                   const gchar *key,
+                                   GCancellable *cancellable,
+                                   GError **error);
+GStrv berth_snapshotter_list (BerthSnapshotter *self, GCancellable *cancellable, GError **error);
+gboolean berth_snapshotter_usage (BerthSnapshotter *self,
+                                  const gchar *key,
+                                  guint64 *out_bytes,
+                                  GCancellable *cancellable,
+                                  GError **error);
+gboolean berth_snapshotter_restore (BerthSnapshotter *self,
+                                    const gchar *const *keep,
+                                    GCancellable *cancellable,
+                                    GError **error);
 
 G_END_DECLS

@@ -34,14 +34,12 @@ struct _BerthTransportInterface
   gpointer padding[16];
 };
 
-gboolean
-berth_transport_handles_scheme (BerthTransport *self, const gchar *scheme);
-GBytes *
-berth_transport_fetch_manifest (BerthTransport *self,
-                                const gchar *reference,
-                                gchar **out_media_type,
-                                gchar **out_digest,
-                                GCancellable *cancellable,
-                                GError **error);
+gboolean berth_transport_handles_scheme (BerthTransport *self, const gchar *scheme);
+GBytes *berth_transport_fetch_manifest (BerthTransport *self,
+                                        const gchar *reference,
+                                        gchar **out_media_type,
+                                        gchar **out_digest,
+                                        GCancellable *cancellable,
+                                        GError **error);
 
 G_END_DECLS

@@ -9,6 +9,7 @@ packages="
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
   libjson-glib-dev libcap-dev
   libostree-dev ostree libarchive-dev libisal-dev libssl-dev libzstd-dev zstd
+  runc crun busybox-static sshfs openssh-server openssh-client fuse3
   hyperfine clang-format bc procps dbus
 "
 

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -178,11 +179,42 @@ rm_rf (const gchar *path)
   g_rmdir (path);
 }
 
+/* plugins outlive berthd on purpose (live restore); a test leaves none
+ * behind: processes whose root is below the test's directory go, and so do
+ * mounts there */
+static void
+kill_leftovers (const gchar *tmp)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree gchar *mountinfo = NULL;
+  const gchar *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree gchar *link = g_strdup_printf ("/proc/%s/root", name);
+      g_autofree gchar *root = g_file_read_link (link, NULL);
+      if (g_ascii_isdigit (name[0]) && root != NULL && g_str_has_prefix (root, tmp))
+        kill (atoi (name), SIGKILL);
+    }
+  if (g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
+    {
+      g_auto(GStrv) lines = g_strsplit (mountinfo, "\n", -1);
+      /* the newest mounts first */
+      for (gint i = (gint)g_strv_length (lines) - 1; i >= 0; i--)
+        {
+          g_auto(GStrv) fields = g_strsplit (lines[i], " ", 6);
+          if (g_strv_length (fields) >= 5 && g_str_has_prefix (fields[4], tmp))
+            umount2 (fields[4], MNT_DETACH);
+        }
+    }
+}
+
 void
 berth_test_daemon_free (BerthTestDaemon *d)
 {
   if (d->pid != 0)
     berth_test_daemon_stop (d, SIGKILL);
+  kill_leftovers (d->tmp);
   if (g_getenv ("BERTH_TEST_KEEP") == NULL)
     rm_rf (d->tmp);
   g_free (d->tmp);
@@ -264,4 +296,56 @@ berth_test_parse_json (const gchar *text)
   JsonNode *node = berth_json_parse (text, -1, &error);
   g_assert_no_error (error);
   return node;
+}
+
+/* berthd with the modules this build made (content store, snapshotter,
+ * runtime), not the test modules */
+void
+berth_test_daemon_use_build_modules (BerthTestDaemon *d)
+{
+  g_free (d->module_dir);
+  d->module_dir = g_strdup (berth_test_binary ("BERTH_TEST_BUILD_MODULES"));
+}
+
+/* a plugin folder: config.json and a busybox rootfs, in the test's tmp */
+gchar *
+berth_test_make_plugin (BerthTestDaemon *d, const gchar *name, const gchar *config_json)
+{
+  g_autofree gchar *dir = g_build_filename (d->tmp, name, NULL);
+  g_autofree gchar *bin = g_build_filename (dir, "rootfs", "bin", NULL);
+  g_autofree gchar *config = g_build_filename (dir, "config.json", NULL);
+  g_autofree gchar *busybox = g_build_filename (bin, "busybox", NULL);
+  g_autofree gchar *sh = g_build_filename (bin, "sh", NULL);
+  g_autofree gchar *contents = NULL;
+  gsize len;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_no_errno (g_mkdir_with_parents (bin, 0755));
+  g_file_get_contents ("/bin/busybox", &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents_full (busybox, contents, len, G_FILE_SET_CONTENTS_NONE, 0755, &error);
+  g_assert_no_error (error);
+  g_assert_no_errno (symlink ("busybox", sh));
+  g_file_set_contents (config, config_json, -1, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&dir);
+}
+
+/* runs berth and insists it succeeds; returns its stdout */
+gchar *
+berth_test_run_ok (BerthTestDaemon *d, const gchar *first_arg, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(BerthTestResult) r = NULL;
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const gchar *a = first_arg; a != NULL; a = va_arg (ap, const gchar *))
+    g_ptr_array_add (args, (gpointer)a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  r = berth_test_runv (d, BERTH_TEST_AS_CALLER, (const gchar *const *)args->pdata);
+  if (r->status != 0)
+    g_error ("berth %s failed (%d): %s", first_arg, r->status, r->err);
+  return g_steal_pointer (&r->out);
 }

@@ -58,6 +58,10 @@ berth_test_binary (const gchar *env_name);
 JsonNode *
 berth_test_parse_json (const gchar *text);
 
+void berth_test_daemon_use_build_modules (BerthTestDaemon *d);
+gchar *berth_test_make_plugin (BerthTestDaemon *d, const gchar *name, const gchar *config_json);
+gchar *berth_test_run_ok (BerthTestDaemon *d, const gchar *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
 #define BERTH_TEST_AS_CALLER ((uid_t)-1)
 
 G_END_DECLS

@@ -42,6 +42,17 @@ test_json_go_style (void)
 }
 
 static void
+test_json_indent (void)
+{
+  g_autofree gchar *a = berth_json_indent ("[{\"a\":[],\"b\":{},\"c\":\"x,{}[]:\\\"\",\"d\":[1,2]}]");
+  g_autofree gchar *empty = berth_json_indent ("[]");
+  g_assert_cmpstr (a, ==,
+                   "[\n    {\n        \"a\": [],\n        \"b\": {},\n        \"c\": \"x,{}[]:\\\"\",\n"
+                   "        \"d\": [\n            1,\n            2\n        ]\n    }\n]");
+  g_assert_cmpstr (empty, ==, "[]");
+}
+
+static void
 test_json_parse_errors (void)
 {
   const gchar *bad[] = { "", "{", "{\"a\":}", "[1,]", "nul" };
@@ -61,5 +72,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/json/go-style", test_json_go_style);
   g_test_add_func ("/json/parse-errors", test_json_parse_errors);
+  g_test_add_func ("/json/indent", test_json_indent);
   return g_test_run ();
 }

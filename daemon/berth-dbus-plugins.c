@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BerthDaemon"
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
+#include <unistd.h>
+
+#include "berth-dbus-plugins.h"
+
+/* Plugins on D-Bus. The methods live on /org/berth/Berth1 (a generated
+ * skeleton, exported on every connection); each plugin is an object below
+ * /org/berth/Berth1/plugins served as a subtree, so no per-plugin,
+ * per-connection skeletons exist; the ObjectManager is a generated
+ * skeleton whose GetManagedObjects reads the engine. */
+
+struct _BerthDBusPlugins {
+  BerthEngine *engine;
+  BerthDBusBerth1Plugins *skeleton;
+  BerthDBusObjectManager *manager;
+  GHashTable *subtrees; /* GDBusConnection → registration id */
+  BerthDBusAuthorizeFunc authorize;
+  gpointer authorize_data;
+};
+
+static const gchar *const read_only_methods[] = { "Inspect", "OpenLog", "GetManagedObjects",
+                                                  NULL };
+
+/**
+ * berth_dbus_plugin_path:
+ * @plugin: a plugin
+ *
+ * Returns: (transfer full): its object path
+ */
+gchar *
+berth_dbus_plugin_path (BerthPlugin *plugin)
+{
+  return g_strdup_printf ("%s/%s", BERTH_DBUS_PLUGINS_PATH, berth_plugin_get_id (plugin));
+}
+
+static GVariant *
+plugin_property (BerthPlugin *plugin, const gchar *name)
+{
+  BerthPluginConfig *config = berth_plugin_get_config (plugin);
+  BerthPluginState state = berth_plugin_get_state (plugin);
+
+  if (g_str_equal (name, "Id"))
+    return g_variant_new_string (berth_plugin_get_id (plugin));
+  if (g_str_equal (name, "Name"))
+    return g_variant_new_string (berth_plugin_get_name (plugin));
+  if (g_str_equal (name, "PluginReference"))
+    return g_variant_new_string (
+      berth_plugin_get_reference (plugin) != NULL ? berth_plugin_get_reference (plugin) : "");
+  if (g_str_equal (name, "Description"))
+    return g_variant_new_string (berth_plugin_config_get_description (config));
+  if (g_str_equal (name, "Types"))
+    {
+      const gchar *const *types = berth_plugin_config_get_interface_types (config);
+      return g_variant_new_strv (types != NULL ? types : (const gchar *const[]){ NULL }, -1);
+    }
+  if (g_str_equal (name, "Enabled"))
+    return g_variant_new_boolean (state == BERTH_PLUGIN_STATE_ENABLED ||
+                                  state == BERTH_PLUGIN_STATE_RESTARTING);
+  if (g_str_equal (name, "State"))
+    return g_variant_new_string (berth_plugin_state_to_string (state));
+  if (g_str_equal (name, "Pid"))
+    return g_variant_new_uint32 (berth_plugin_get_pid (plugin));
+  if (g_str_equal (name, "RestartCount"))
+    return g_variant_new_uint32 (berth_plugin_get_restart_count (plugin));
+  if (g_str_equal (name, "LastExit"))
+    return g_variant_new_string (
+      berth_plugin_get_last_exit (plugin) != NULL ? berth_plugin_get_last_exit (plugin) : "");
+  return NULL;
+}
+
+static GVariant *
+plugin_properties (BerthPlugin *plugin)
+{
+  GDBusInterfaceInfo *info = berth_dbus_berth1_plugin_interface_info ();
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (guint i = 0; info->properties[i] != NULL; i++)
+    g_variant_builder_add (&builder, "{sv}", info->properties[i]->name,
+                           plugin_property (plugin, info->properties[i]->name));
+  return g_variant_builder_end (&builder);
+}
+
+static GVariant *
+plugin_interfaces (BerthPlugin *plugin)
+{
+  GVariantBuilder builder;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sa{sv}}"));
+  g_variant_builder_add (&builder, "{s@a{sv}}", "org.berth.Berth1.Plugin",
+                         plugin_properties (plugin));
+  return g_variant_builder_end (&builder);
+}
+
+/* ---- the subtree of plugin objects -------------------------------------- */
+
+static BerthPlugin *
+plugin_for_node (BerthDBusPlugins *self, const gchar *node)
+{
+  g_autoptr(GPtrArray) plugins = NULL;
+
+  if (node == NULL)
+    return NULL;
+  plugins = berth_engine_list_plugins (self->engine);
+  for (guint i = 0; i < plugins->len; i++)
+    if (g_str_equal (berth_plugin_get_id (plugins->pdata[i]), node))
+      return g_object_ref (plugins->pdata[i]);
+  return NULL;
+}
+
+static gchar **
+subtree_enumerate (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
+                   gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self->engine);
+  GStrvBuilder *builder = g_strv_builder_new ();
+  gchar **nodes;
+
+  for (guint i = 0; i < plugins->len; i++)
+    g_strv_builder_add (builder, berth_plugin_get_id (plugins->pdata[i]));
+  nodes = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return nodes;
+}
+
+static GDBusInterfaceInfo **
+subtree_introspect (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
+                    const gchar *node, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
+  GDBusInterfaceInfo **infos;
+
+  if (plugin == NULL)
+    return NULL;
+  infos = g_new0 (GDBusInterfaceInfo *, 2);
+  infos[0] = g_dbus_interface_info_ref (berth_dbus_berth1_plugin_interface_info ());
+  return infos;
+}
+
+static GVariant *
+subtree_get_property (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
+                      const gchar *interface_name, const gchar *property_name, GError **error,
+                      gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  const gchar *node = strrchr (object_path, '/') + 1;
+  g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
+  GVariant *value;
+
+  if (plugin == NULL)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT, "no plugin at %s",
+                   object_path);
+      return NULL;
+    }
+  value = plugin_property (plugin, property_name);
+  if (value == NULL)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s",
+                 property_name);
+  return value;
+}
+
+static const GDBusInterfaceVTable plugin_vtable = {
+  .get_property = subtree_get_property,
+};
+
+static const GDBusInterfaceVTable *
+subtree_dispatch (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
+                  const gchar *interface_name, const gchar *node, gpointer *out_user_data,
+                  gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
+
+  if (plugin == NULL || g_strcmp0 (interface_name, "org.berth.Berth1.Plugin") != 0)
+    return NULL;
+  *out_user_data = self;
+  return &plugin_vtable;
+}
+
+static const GDBusSubtreeVTable subtree_vtable = {
+  .enumerate = subtree_enumerate,
+  .introspect = subtree_introspect,
+  .dispatch = subtree_dispatch,
+};
+
+/* ---- signals as plugins change ---------------------------------------- */
+
+static void
+on_plugin_added (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autofree gchar *path = berth_dbus_plugin_path (plugin);
+  berth_dbus_object_manager_emit_interfaces_added (self->manager, path,
+                                                   plugin_interfaces (plugin));
+}
+
+static void
+on_plugin_removed (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autofree gchar *path = berth_dbus_plugin_path (plugin);
+  berth_dbus_object_manager_emit_interfaces_removed (
+    self->manager, path, (const gchar *const[]){ "org.berth.Berth1.Plugin", NULL });
+}
+
+static void
+on_plugin_changed (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autofree gchar *path = berth_dbus_plugin_path (plugin);
+  g_autoptr(GVariant) changed = g_variant_ref_sink (
+    g_variant_new ("(s@a{sv}as)", "org.berth.Berth1.Plugin", plugin_properties (plugin), NULL));
+  GHashTableIter iter;
+  gpointer connection;
+
+  g_hash_table_iter_init (&iter, self->subtrees);
+  while (g_hash_table_iter_next (&iter, &connection, NULL))
+    g_dbus_connection_emit_signal (connection, NULL, path, "org.freedesktop.DBus.Properties",
+                                   "PropertiesChanged", changed, NULL);
+}
+
+/* ---- methods ------------------------------------------------------------ */
+
+static gboolean
+on_handle_get_managed_objects (BerthDBusObjectManager *manager,
+                               GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self->engine);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      g_autofree gchar *path = berth_dbus_plugin_path (plugins->pdata[i]);
+      g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path, plugin_interfaces (plugins->pdata[i]));
+    }
+  berth_dbus_object_manager_complete_get_managed_objects (manager, invocation,
+                                                          g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin =
+    berth_engine_create_plugin_finish (BERTH_ENGINE (source), result, &error);
+  g_autofree gchar *path = NULL;
+
+  if (plugin == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  path = berth_dbus_plugin_path (plugin);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", path));
+}
+
+static gboolean
+on_handle_create (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+                  const gchar *name, const gchar *dir, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+
+  if (!g_path_is_absolute (dir))
+    {
+      g_dbus_method_invocation_return_error (invocation, BERTH_ERROR,
+                                             BERTH_ERROR_INVALID_ARGUMENT,
+                                             "the plugin directory must be an absolute path: %s",
+                                             dir);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  berth_engine_create_plugin_async (self->engine, name, dir, NULL, on_created,
+                                    g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* enable, disable and remove all finish with a plugin or an error */
+static void
+on_plugin_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (plugin == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+on_handle_enable (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+                  const gchar *name, guint timeout, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_enable_plugin_async (self->engine, name, MIN (timeout, 24 * 3600) * 1000, NULL,
+                                    on_plugin_done, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_disable (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+                   const gchar *name, gboolean force, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_disable_plugin_async (self->engine, name, force, NULL, on_plugin_done,
+                                     g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_remove (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+                  const gchar *name, gboolean force, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_remove_plugin_async (self->engine, name, force, NULL, on_plugin_done,
+                                    g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_set (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+               const gchar *name, const gchar *const *args, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!berth_engine_set_plugin (self->engine, name, args, &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    berth_dbus_berth1_plugins_complete_set (skeleton, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_inspect (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+                   const gchar *name, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin = berth_engine_find_plugin (self->engine, name, &error);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree gchar *json = NULL;
+  GVariant *value;
+
+  if (plugin == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  node = berth_plugin_to_inspect_json (plugin);
+  json = berth_json_to_string (node, FALSE);
+  value = berth_json_to_dbus_variant (node);
+  berth_dbus_berth1_plugins_complete_inspect (skeleton, invocation, json,
+                                              g_variant_new_variant (value));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_open_log (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
+                    GUnixFDList *fd_list_in, const gchar *name, gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin = berth_engine_find_plugin (self->engine, name, &error);
+  g_autoptr(GUnixFDList) fd_list = NULL;
+  g_autofree gchar *path = NULL;
+  gint fd;
+
+  if (plugin == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  path = berth_engine_get_plugin_log_path (self->engine, plugin);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      /* a plugin never enabled has no log yet: an empty one is the truth */
+      fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+  fd_list = g_unix_fd_list_new_from_array (&fd, 1);
+  berth_dbus_berth1_plugins_complete_open_log (skeleton, invocation, fd_list,
+                                               g_variant_new_handle (0), path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_authorize (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+              gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  if (g_strv_contains (read_only_methods, g_dbus_method_invocation_get_method_name (invocation)))
+    return TRUE;
+  return self->authorize (invocation, self->authorize_data);
+}
+
+/**
+ * berth_dbus_plugins_new:
+ * @engine: the engine
+ * @authorize: decides who may call methods that change state; it returns
+ *   the error itself when it refuses
+ * @authorize_data: for @authorize
+ *
+ * Returns: (transfer full): the plugin side of the adaptor
+ */
+BerthDBusPlugins *
+berth_dbus_plugins_new (BerthEngine *engine, BerthDBusAuthorizeFunc authorize,
+                        gpointer authorize_data)
+{
+  BerthDBusPlugins *self = g_new0 (BerthDBusPlugins, 1);
+
+  self->engine = g_object_ref (engine);
+  self->authorize = authorize;
+  self->authorize_data = authorize_data;
+  self->subtrees = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->skeleton = berth_dbus_berth1_plugins_skeleton_new ();
+  self->manager = berth_dbus_object_manager_skeleton_new ();
+  g_signal_connect (self->skeleton, "g-authorize-method", G_CALLBACK (on_authorize), self);
+  g_signal_connect (self->skeleton, "handle-create", G_CALLBACK (on_handle_create), self);
+  g_signal_connect (self->skeleton, "handle-enable", G_CALLBACK (on_handle_enable), self);
+  g_signal_connect (self->skeleton, "handle-disable", G_CALLBACK (on_handle_disable), self);
+  g_signal_connect (self->skeleton, "handle-remove", G_CALLBACK (on_handle_remove), self);
+  g_signal_connect (self->skeleton, "handle-set", G_CALLBACK (on_handle_set), self);
+  g_signal_connect (self->skeleton, "handle-inspect", G_CALLBACK (on_handle_inspect), self);
+  g_signal_connect (self->skeleton, "handle-open-log", G_CALLBACK (on_handle_open_log), self);
+  g_signal_connect (self->manager, "handle-get-managed-objects",
+                    G_CALLBACK (on_handle_get_managed_objects), self);
+  g_signal_connect (engine, "plugin-added", G_CALLBACK (on_plugin_added), self);
+  g_signal_connect (engine, "plugin-removed", G_CALLBACK (on_plugin_removed), self);
+  g_signal_connect (engine, "plugin-changed", G_CALLBACK (on_plugin_changed), self);
+  return self;
+}
+
+/**
+ * berth_dbus_plugins_export:
+ * @self: the plugin side of the adaptor
+ * @connection: a client connection, or the system bus
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if plugins are served on @connection
+ */
+gboolean
+berth_dbus_plugins_export (BerthDBusPlugins *self, GDBusConnection *connection, GError **error)
+{
+  guint id;
+
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
+                                         BERTH_DBUS_PATH, error) ||
+      !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
+                                         BERTH_DBUS_PATH, error))
+    return FALSE;
+  id = g_dbus_connection_register_subtree (connection, BERTH_DBUS_PLUGINS_PATH, &subtree_vtable,
+                                           G_DBUS_SUBTREE_FLAGS_NONE, self, NULL, error);
+  if (id == 0)
+    return FALSE;
+  g_hash_table_insert (self->subtrees, g_object_ref (connection), GUINT_TO_POINTER (id));
+  return TRUE;
+}
+
+/**
+ * berth_dbus_plugins_unexport:
+ * @self: the plugin side of the adaptor
+ * @connection: a connection served by berth_dbus_plugins_export()
+ */
+void
+berth_dbus_plugins_unexport (BerthDBusPlugins *self, GDBusConnection *connection)
+{
+  gpointer id;
+
+  g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
+                                                      connection);
+  g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
+                                                      connection);
+  if (g_hash_table_lookup_extended (self->subtrees, connection, NULL, &id))
+    {
+      g_dbus_connection_unregister_subtree (connection, GPOINTER_TO_UINT (id));
+      g_hash_table_remove (self->subtrees, connection);
+    }
+}
+
+void
+berth_dbus_plugins_free (BerthDBusPlugins *self)
+{
+  GHashTableIter iter;
+  gpointer connection;
+
+  g_signal_handlers_disconnect_by_data (self->engine, self);
+  g_hash_table_iter_init (&iter, self->subtrees);
+  while (g_hash_table_iter_next (&iter, &connection, NULL))
+    {
+      g_dbus_interface_skeleton_unexport_from_connection (
+        G_DBUS_INTERFACE_SKELETON (self->skeleton), connection);
+      g_dbus_interface_skeleton_unexport_from_connection (
+        G_DBUS_INTERFACE_SKELETON (self->manager), connection);
+    }
+  g_hash_table_unref (self->subtrees);
+  g_object_unref (self->skeleton);
+  g_object_unref (self->manager);
+  g_object_unref (self->engine);
+  g_free (self);
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "berth-engine.h"
+#include "berth-plugin.h"
+
+G_BEGIN_DECLS
+
+struct _BerthEngine
+{
+  GObject parent_instance;
+  BerthPaths *paths;
+  GKeyFile *config;
+  BerthModules *modules;
+  gint root_lock_fd;
+  gint run_lock_fd;
+
+  /* plugins, by ID; their live state (processes, watches) in runs, by ID */
+  GHashTable *plugins;
+  GHashTable *runs;
+  /* content-store writes happen one at a time, off the main thread */
+  GMutex storage_lock;
+  gchar *runtime_error; /* why the runtime cannot run containers, if it cannot */
+};
+
+gboolean berth_engine_plugins_startup (BerthEngine *self, GError **error);
+void berth_engine_plugins_shutdown (BerthEngine *self);
+void berth_engine_plugins_init (BerthEngine *self);
+void berth_engine_plugins_finalize (BerthEngine *self);
+
+G_END_DECLS
