@@ -319,10 +319,11 @@ berth_ostree_txn_begin (BerthOstreeStore *self,
     }
   after = list_staging (self);
   g_mutex_unlock (&self->staging_lock);
-  if (after->len == before->len + 1)
-    for (guint i = 0; i < after->len && txn->staging == NULL; i++)
-      if (!g_ptr_array_find_with_equal_func (before, after->pdata[i], g_str_equal, NULL))
-        txn->staging = g_strdup (after->pdata[i]);
+  /* ours is the one that was not there before; another transaction may
+   * have committed and removed its own meanwhile, so counts prove nothing */
+  for (guint i = 0; i < after->len && txn->staging == NULL; i++)
+    if (!g_ptr_array_find_with_equal_func (before, after->pdata[i], g_str_equal, NULL))
+      txn->staging = g_strdup (after->pdata[i]);
   return g_steal_pointer (&txn);
 }
 

@@ -266,27 +266,42 @@ run_free (PluginRun *run)
 /* what a stopped plugin leaves: runtime state, its socket directory, the
  * bundle, the propagated mount (unmounted, its directory kept for volumes) */
 static void
+runtime_delete_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BerthEngine *self = source;
+  BerthRuntime *runtime = engine_runtime (self);
+  g_autoptr(GError) error = NULL;
+
+  /* without force: if the plugin was started again meanwhile, its new
+   * container runs, and this must not touch it */
+  if (runtime != NULL && !berth_runtime_delete (runtime, task_data, FALSE, NULL, &error))
+    g_debug ("%s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* what a stopped plugin leaves: its socket directory, the bundle, the
+ * propagated mount (unmounted; its directory stays, with the volumes' mount
+ * points) and the runtime's state, which goes in the background: nobody
+ * waits for it, and a start waits for it if it must */
+static void
 run_cleanup_host (PluginRun *run)
 {
   BerthEngine *self = run->engine;
-  g_autoptr(GError) error = NULL;
   g_autofree gchar *sockets = socket_dir (self, id_of (run));
   g_autofree gchar *sock = socket_path (self, run->plugin);
   g_autofree gchar *bundle = bundle_dir (self, id_of (run));
   g_autofree gchar *bundle_config = g_build_filename (bundle, "config.json", NULL);
-  BerthRuntime *runtime = engine_runtime (self);
-
-  if (runtime != NULL && !berth_runtime_delete (runtime, id_of (run), TRUE, NULL, &error))
-    g_warning ("plugin %s: %s", berth_plugin_get_name (run->plugin), error->message);
   g_autofree gchar *propagated = berth_paths_build (self->paths, BERTH_PATH_PLUGINS, id_of (run),
                                                      "propagated-mount", NULL);
+  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
 
   g_unlink (sock);
   g_rmdir (sockets);
   g_unlink (bundle_config);
   g_rmdir (bundle);
-  /* the directory stays, with the volumes' mount points; the mount goes */
   unmount_all (propagated);
+  g_task_set_task_data (task, g_strdup (id_of (run)), g_free);
+  g_task_run_in_thread (task, runtime_delete_thread);
 }
 
 static gboolean
@@ -942,6 +957,9 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       return;
     }
 
+  gint64 t0 = g_get_monotonic_time ();
+#define STEP(what) g_debug ("create %s: %s after %" G_GINT64_FORMAT " ms", data->name, what, (g_get_monotonic_time () - t0) / 1000)
+
   /* the layer blob, made once into a file on the state root's file system */
   tmp_path = berth_paths_build (self->paths, BERTH_PATH_TMP, "layer-XXXXXX", NULL);
   {
@@ -964,6 +982,7 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       }
   }
 
+  STEP ("layer packed");
   locker = g_mutex_locker_new (&self->storage_lock);
   {
     g_autoptr(GFile) file = g_file_new_for_path (tmp_path);
@@ -980,6 +999,7 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     if (in == NULL ||
         !berth_content_store_ingest_blob (store, G_INPUT_STREAM (in), blob.digest, blob.size,
                                           layer.media_type, NULL, cancellable, &error) ||
+        (STEP ("blob stored"), FALSE) ||
         (in2 = g_file_read (file, cancellable, &error)) == NULL ||
         (diff_id = berth_content_store_import_layer (store, G_INPUT_STREAM (in2), &layer,
                                                      cancellable, &error)) == NULL)
@@ -991,8 +1011,10 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       }
     g_unlink (tmp_path);
   }
+  STEP ("layer imported");
   chain_id = berth_content_store_build_chain (store, (const gchar *const[]){ diff_id, NULL },
                                               cancellable, &error);
+  STEP ("chain built");
   if (chain_id == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1025,7 +1047,14 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* a collection running before this plugin is recorded must keep it */
+  for (const gchar *const *r = (const gchar *const[]){ config_digest, manifest_digest, blob.digest,
+                                                        diff_id, chain_id, NULL };
+       *r != NULL; r++)
+    g_hash_table_add (self->pending_roots, g_strdup (*r));
   g_clear_pointer (&locker, g_mutex_locker_free);
+  STEP ("config and manifest stored");
+#undef STEP
 
   data->plugin = berth_plugin_new (data->id, data->name, data->name, config, NULL);
   berth_plugin_set_content (data->plugin, config_digest, manifest_digest,
@@ -1087,6 +1116,16 @@ berth_engine_create_plugin_async (BerthEngine *self, const gchar *name, const gc
   g_task_run_in_thread (task, create_thread);
 }
 
+static void
+forget_pending_roots (BerthEngine *self, BerthPlugin *plugin)
+{
+  g_auto(GStrv) roots = berth_plugin_get_content_roots (plugin);
+  g_mutex_lock (&self->storage_lock);
+  for (guint i = 0; roots[i] != NULL; i++)
+    g_hash_table_remove (self->pending_roots, roots[i]);
+  g_mutex_unlock (&self->storage_lock);
+}
+
 BerthPlugin *
 berth_engine_create_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error)
 {
@@ -1094,6 +1133,7 @@ berth_engine_create_plugin_finish (BerthEngine *self, GAsyncResult *result, GErr
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
+  forget_pending_roots (self, data->plugin);
   /* two creates of one name at once: the second loses here */
   if (find_by_exact_name (self, data->name) != NULL)
     {
@@ -1207,11 +1247,12 @@ run_stop (PluginRun *run, GTask *task)
   berth_plugin_set_state (run->plugin, BERTH_PLUGIN_STATE_DISABLING);
   changed (self, run->plugin);
   run->disable_task = g_object_ref (task);
-  if (runtime == NULL || !berth_runtime_kill (runtime, id_of (run), SIGTERM, NULL, &error))
-    {
-      g_debug ("runtime kill: %s", error != NULL ? error->message : "no runtime");
-      kill (run->pid, SIGTERM);
-    }
+  /* the container's first process is berthd's child: signal it directly,
+   * as `runc kill` would, without running runc */
+  if (kill (run->pid, SIGTERM) != 0 &&
+      (runtime == NULL || !berth_runtime_kill (runtime, id_of (run), SIGTERM, NULL, &error)))
+    g_debug ("cannot signal plugin %s: %s", berth_plugin_get_name (run->plugin),
+             error != NULL ? error->message : g_strerror (errno));
   run->kill_timeout = g_timeout_add (config_uint (self, "stop-timeout-ms", DEFAULT_STOP_TIMEOUT_MS),
                                      on_kill_timeout, run);
 }
@@ -1283,87 +1324,115 @@ berth_engine_disable_plugin_finish (BerthEngine *self, GAsyncResult *result, GEr
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static gboolean
-remove_plugin_state (BerthEngine *self, BerthPlugin *plugin, GError **error)
+static GStrv
+content_roots (BerthEngine *self)
 {
-  const gchar *id = berth_plugin_get_id (plugin);
-  BerthSnapshotter *snapshotter = engine_snapshotter (self);
-  g_autofree gchar *dir = plugin_dir (self, id);
-  g_autofree gchar *removing = g_strconcat (dir, "-removing", NULL);
-  g_autofree gchar *propagated = g_build_filename (dir, "propagated-mount", NULL);
-
-  if (snapshotter != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-      if (!berth_snapshotter_remove (snapshotter, id, NULL, &local_error) &&
-          !g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "removing plugin %s: ", berth_plugin_get_name (plugin));
-          return FALSE;
-        }
-    }
-  unmount_all (propagated);
-  /* renamed first, so a crash half-way leaves a directory the next start
-   * finishes removing, never a half plugin */
-  if (g_rename (dir, removing) != 0 && errno != ENOENT)
-    {
-      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot remove %s: %s", dir,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  {
-    g_autoptr(GError) local_error = NULL;
-    if (!berth_rm_rf (removing, &local_error))
-      g_warning ("%s; the next start of berthd finishes the removal", local_error->message);
-  }
-  return TRUE;
-}
-
-static void
-collect_garbage (BerthEngine *self)
-{
-  BerthContentStore *store = engine_store (self);
   g_autoptr(GStrvBuilder) roots = g_strv_builder_new ();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) all = NULL;
   GHashTableIter iter;
   gpointer value;
-  guint64 freed = 0;
 
-  if (store == NULL)
-    return;
   g_hash_table_iter_init (&iter, self->plugins);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       g_auto(GStrv) plugin_roots = berth_plugin_get_content_roots (value);
       g_strv_builder_addv (roots, (const gchar **)plugin_roots);
     }
-  all = g_strv_builder_end (roots);
-  g_mutex_lock (&self->storage_lock);
-  if (!berth_content_store_garbage_collect (store, (const gchar *const *)all, &freed, NULL,
-                                            &error))
-    g_warning ("garbage collection: %s", error->message);
-  else if (freed > 0)
-    g_info ("garbage collection freed %" G_GUINT64_FORMAT " bytes", freed);
-  g_mutex_unlock (&self->storage_lock);
+  return g_strv_builder_end (roots);
+}
+
+typedef struct {
+  gchar *id;
+  gchar *name;
+  gchar *removing;
+  GStrv roots;
+} RemoveData;
+
+static void
+remove_data_free (RemoveData *data)
+{
+  g_free (data->id);
+  g_free (data->name);
+  g_free (data->removing);
+  g_strfreev (data->roots);
+  g_free (data);
+}
+
+/* the slow part of a removal, after the caller has its answer: the
+ * snapshot, the plugin's directory, and the content nobody uses any more */
+static void
+remove_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BerthEngine *self = source;
+  RemoveData *data = task_data;
+  BerthSnapshotter *snapshotter = engine_snapshotter (self);
+  BerthContentStore *store = engine_store (self);
+  g_autoptr(GError) error = NULL;
+  guint64 freed = 0;
+
+  if (snapshotter != NULL && !berth_snapshotter_remove (snapshotter, data->id, NULL, &error) &&
+      !g_error_matches (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
+    g_warning ("removing plugin %s: %s; the next start of berthd removes it", data->name,
+               error->message);
+  g_clear_error (&error);
+  if (!berth_rm_rf (data->removing, &error))
+    g_warning ("%s; the next start of berthd finishes the removal", error->message);
+  g_clear_error (&error);
+  if (store != NULL)
+    {
+      g_autoptr(GStrvBuilder) roots = g_strv_builder_new ();
+      g_auto(GStrv) all = NULL;
+      GHashTableIter iter;
+      gpointer key;
+
+      g_mutex_lock (&self->storage_lock);
+      g_strv_builder_addv (roots, (const gchar **)data->roots);
+      g_hash_table_iter_init (&iter, self->pending_roots);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_strv_builder_add (roots, key);
+      all = g_strv_builder_end (roots);
+      if (!berth_content_store_garbage_collect (store, (const gchar *const *)all, &freed, NULL,
+                                                &error))
+        g_warning ("garbage collection: %s", error->message);
+      else if (freed > 0)
+        g_info ("garbage collection freed %" G_GUINT64_FORMAT " bytes", freed);
+      g_mutex_unlock (&self->storage_lock);
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
 finish_remove (BerthEngine *self, BerthPlugin *plugin, GTask *task)
 {
-  g_autoptr(GError) error = NULL;
+  const gchar *id = berth_plugin_get_id (plugin);
+  g_autofree gchar *dir = plugin_dir (self, id);
+  g_autofree gchar *propagated = g_build_filename (dir, "propagated-mount", NULL);
+  g_autoptr(GTask) background = NULL;
+  RemoveData *data;
 
-  if (!remove_plugin_state (self, plugin, &error))
+  unmount_all (propagated);
+  /* the rename is the removal: a crash after it leaves a directory the next
+   * start finishes removing, never a half plugin */
+  data = g_new0 (RemoveData, 1);
+  data->id = g_strdup (id);
+  data->name = g_strdup (berth_plugin_get_name (plugin));
+  data->removing = g_strconcat (dir, "-removing", NULL);
+  if (g_rename (dir, data->removing) != 0 && errno != ENOENT)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot remove %s: %s",
+                               dir, g_strerror (errno));
+      remove_data_free (data);
       return;
     }
-  g_hash_table_remove (self->runs, berth_plugin_get_id (plugin));
-  g_hash_table_remove (self->plugins, berth_plugin_get_id (plugin));
+  g_hash_table_remove (self->runs, id);
+  g_object_ref (plugin);
+  g_hash_table_remove (self->plugins, id);
   g_signal_emit_by_name (self, "plugin-removed", plugin);
-  collect_garbage (self);
-  g_task_return_pointer (task, g_object_ref (plugin), g_object_unref);
+  g_task_return_pointer (task, plugin, g_object_unref);
+
+  data->roots = content_roots (self);
+  background = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (background, data, (GDestroyNotify)remove_data_free);
+  g_task_run_in_thread (background, remove_thread);
 }
 
 static void
@@ -1607,6 +1676,7 @@ berth_engine_plugins_init (BerthEngine *self)
   self->plugins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)run_free);
   g_mutex_init (&self->storage_lock);
+  self->pending_roots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void
@@ -1615,5 +1685,6 @@ berth_engine_plugins_finalize (BerthEngine *self)
   g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_pointer (&self->plugins, g_hash_table_unref);
   g_clear_pointer (&self->runtime_error, g_free);
+  g_clear_pointer (&self->pending_roots, g_hash_table_unref);
   g_mutex_clear (&self->storage_lock);
 }

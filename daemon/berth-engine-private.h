@@ -20,6 +20,7 @@ struct _BerthEngine
   GHashTable *runs;
   /* content-store writes happen one at a time, off the main thread */
   GMutex storage_lock;
+  GHashTable *pending_roots; /* content a create has stored and not yet recorded; storage_lock */
   gchar *runtime_error; /* why the runtime cannot run containers, if it cannot */
 };
 
