@@ -8,6 +8,7 @@
 #include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -1073,6 +1074,7 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  malloc_trim (0);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1397,6 +1399,7 @@ remove_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
         g_info ("garbage collection freed %" G_GUINT64_FORMAT " bytes", freed);
       g_mutex_unlock (&self->storage_lock);
     }
+  malloc_trim (0);
   g_task_return_boolean (task, TRUE);
 }
 

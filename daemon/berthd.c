@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 
@@ -83,6 +84,12 @@ main (int argc, char **argv)
   g_autofree gchar *address = NULL;
 
   setlocale (LC_ALL, "");
+  /* berthd idles for weeks between bursts of work (an import reads layer
+   * files into memory on a worker thread): few arenas, big buffers always
+   * mapped and unmapped, so what a burst takes goes back to the system */
+  mallopt (M_ARENA_MAX, 2);
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt (M_TRIM_THRESHOLD, 512 * 1024);
   context = g_option_context_new ("- the berth managed plugin daemon");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (
