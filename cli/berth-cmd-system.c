@@ -191,7 +191,104 @@ system_log_level (BerthCli *cli, gint argc, gchar **argv)
   return BERTH_EXIT_OK;
 }
 
+/* docker's units.HumanSize: four significant digits, 1000-based units */
+static gchar *
+human_size (guint64 bytes)
+{
+  static const gchar *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+  gdouble size = bytes;
+  guint unit = 0;
+
+  while (size >= 1000 && unit + 1 < G_N_ELEMENTS (units))
+    {
+      size /= 1000;
+      unit++;
+    }
+  return g_strdup_printf ("%.4g%s", size, units[unit]);
+}
+
+static gint
+system_df (BerthCli *cli, gint argc, gchar **argv)
+{
+  gboolean verbose = FALSE;
+  const GOptionEntry entries[] = {
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Show each plugin", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) unique = NULL;
+  g_autoptr(GVariant) writable = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree gchar *total_text = NULL;
+  g_autofree gchar *shared_text = NULL;
+  guint64 total, shared;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "[OPTIONS]",
+                        "Show the disk berth uses: content stored once however many plugins "
+                        "use it, and what each plugin has alone",
+                        entries, 0, 0, &argc, &argv, &exit_code))
+    return exit_code;
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, "DiskUsage", NULL,
+                          G_VARIANT_TYPE ("(tta{st}a{st})"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_variant_get (reply, "(tt@a{st}@a{st})", &total, &shared, &unique, &writable);
+
+  if (cli->json)
+    {
+      berth_cli_print_json (g_variant_new_parsed ("{'ContentStore': <{'Size': <%t>, 'Shared': <%t>}>,"
+                                                  " 'Unique': <%@a{st}>, 'Writable': <%@a{st}>}",
+                                                  total, shared, unique, writable));
+      return BERTH_EXIT_OK;
+    }
+  {
+    g_autoptr(BerthTable) table = berth_table_new (10, 3);
+    guint64 writable_total = 0;
+    GVariantIter iter;
+    guint64 bytes;
+    g_autofree gchar *writable_text = NULL;
+    g_autofree gchar *count = g_strdup_printf ("%" G_GSIZE_FORMAT, g_variant_n_children (unique));
+
+    g_variant_iter_init (&iter, writable);
+    while (g_variant_iter_next (&iter, "{&st}", NULL, &bytes))
+      writable_total += bytes;
+    total_text = human_size (total);
+    shared_text = human_size (shared);
+    writable_text = human_size (writable_total);
+    berth_table_add_row (table, "TYPE", "TOTAL", "SIZE", "SHARED", NULL);
+    berth_table_add_row (table, "Plugin content", count, total_text, shared_text, NULL);
+    berth_table_add_row (table, "Writable layers", count, writable_text, "0B", NULL);
+    berth_table_print (table, out);
+  }
+  if (verbose)
+    {
+      g_autoptr(BerthTable) table = berth_table_new (10, 3);
+      GVariantIter iter;
+      const gchar *name;
+      guint64 bytes;
+
+      g_string_append (out, "\nPlugins space usage:\n\n");
+      berth_table_add_row (table, "NAME", "UNIQUE", "WRITABLE LAYER", NULL);
+      g_variant_iter_init (&iter, unique);
+      while (g_variant_iter_next (&iter, "{&st}", &name, &bytes))
+        {
+          g_autofree gchar *unique_text = human_size (bytes);
+          g_autofree gchar *writable_text = NULL;
+          guint64 w = 0;
+          g_variant_lookup (writable, name, "t", &w);
+          writable_text = human_size (w);
+          berth_table_add_row (table, name, unique_text, writable_text, NULL);
+        }
+      berth_table_print (table, out);
+    }
+  g_print ("%s", out->str);
+  return BERTH_EXIT_OK;
+}
+
 const BerthCommand berth_cmd_system[] = {
+  { "df", "Show berth's disk usage", system_df, NULL },
   { "info", "Display system-wide information", system_info, NULL },
   { "log-level", "Set berthd's log level", system_log_level, NULL },
   { NULL },

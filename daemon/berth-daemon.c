@@ -49,7 +49,7 @@ struct _BerthDaemon
 G_DEFINE_TYPE (BerthDaemon, berth_daemon, G_TYPE_OBJECT)
 
 /* methods anyone may call; every other method changes state */
-static const gchar *const read_only_methods[] = { NULL };
+static const gchar *const read_only_methods[] = { "DiskUsage", NULL };
 
 static gboolean
 uid_may_change_state (BerthDaemon *self, uid_t uid)
@@ -176,6 +176,29 @@ on_handle_set_log_level (BerthDBusBerth1 *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+on_disk_usage (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) usage = berth_engine_disk_usage_finish (BERTH_ENGINE (source), result, &error);
+
+  if (usage == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, usage);
+}
+
+static gboolean
+on_handle_disk_usage (BerthDBusBerth1 *manager,
+                      GDBusMethodInvocation *invocation,
+                      gpointer user_data)
+{
+  BerthDaemon *self = BERTH_DAEMON (user_data);
+  berth_engine_disk_usage_async (self->engine, NULL, on_disk_usage, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static GVariant *
 modules_variant (BerthDaemon *self)
 {
@@ -242,6 +265,7 @@ berth_daemon_new (BerthEngine *engine)
   g_signal_connect (self->manager, "g-authorize-method", G_CALLBACK (on_authorize_method), self);
   g_signal_connect (self->manager, "handle-set-log-level", G_CALLBACK (on_handle_set_log_level),
                     self);
+  g_signal_connect (self->manager, "handle-disk-usage", G_CALLBACK (on_handle_disk_usage), self);
 
   berth_dbus_berth1_set_version (self->manager, PACKAGE_VERSION);
   berth_dbus_berth1_set_api_version (self->manager, BERTH_DBUS_API_VERSION);

@@ -1540,6 +1540,120 @@ berth_engine_set_plugin (BerthEngine *self, const gchar *name, const gchar *cons
   return TRUE;
 }
 
+/* ---- disk usage -------------------------------------------------------- */
+
+typedef struct {
+  GVariant *owners; /* a{sas}: plugin name → its content roots */
+  GStrv ids;        /* plugin IDs, in the order of names */
+  GStrv names;
+} UsageData;
+
+static void
+usage_data_free (UsageData *data)
+{
+  g_variant_unref (data->owners);
+  g_strfreev (data->ids);
+  g_strfreev (data->names);
+  g_free (data);
+}
+
+static void
+usage_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BerthEngine *self = source;
+  UsageData *data = task_data;
+  BerthContentStore *store = engine_store (self);
+  BerthSnapshotter *snapshotter = engine_snapshotter (self);
+  g_autoptr(GVariant) usage = NULL;
+  g_autoptr(GVariant) unique = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder writable;
+  guint64 total = 0, shared = 0;
+
+  if (store != NULL)
+    {
+      g_mutex_lock (&self->storage_lock);
+      usage = berth_content_store_usage (store, data->owners, cancellable, &error);
+      g_mutex_unlock (&self->storage_lock);
+      if (usage == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_variant_ref_sink (usage);
+      g_variant_get (usage, "(tt@a{st})", &total, &shared, &unique);
+    }
+  g_variant_builder_init (&writable, G_VARIANT_TYPE ("a{st}"));
+  for (guint i = 0; data->ids[i] != NULL; i++)
+    {
+      guint64 bytes = 0;
+      if (snapshotter != NULL &&
+          berth_snapshotter_usage (snapshotter, data->ids[i], &bytes, cancellable, NULL))
+        g_variant_builder_add (&writable, "{st}", data->names[i], bytes);
+    }
+  g_task_return_pointer (
+    task,
+    g_variant_ref_sink (g_variant_new ("(tt@a{st}a{st})", total, shared,
+                                       unique != NULL ? g_steal_pointer (&unique)
+                                                      : g_variant_new_array (G_VARIANT_TYPE ("{st}"),
+                                                                             NULL, 0),
+                                       &writable)),
+    (GDestroyNotify)g_variant_unref);
+}
+
+/**
+ * berth_engine_disk_usage_async:
+ * @self: a #BerthEngine
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the figures
+ * @user_data: for @callback
+ *
+ * Measures the content store (total, shared by more than one plugin,
+ * unique to each) and each plugin's writable layer.
+ */
+void
+berth_engine_disk_usage_async (BerthEngine *self,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  UsageData *data = g_new0 (UsageData, 1);
+  GVariantBuilder owners;
+
+  g_variant_builder_init (&owners, G_VARIANT_TYPE ("a{sas}"));
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      g_auto(GStrv) roots = berth_plugin_get_content_roots (plugins->pdata[i]);
+      g_variant_builder_add (&owners, "{s^as}", berth_plugin_get_name (plugins->pdata[i]), roots);
+      g_strv_builder_add (ids, berth_plugin_get_id (plugins->pdata[i]));
+      g_strv_builder_add (names, berth_plugin_get_name (plugins->pdata[i]));
+    }
+  data->owners = g_variant_ref_sink (g_variant_builder_end (&owners));
+  data->ids = g_strv_builder_end (ids);
+  data->names = g_strv_builder_end (names);
+  g_task_set_task_data (task, data, (GDestroyNotify)usage_data_free);
+  g_task_run_in_thread (task, usage_thread);
+}
+
+/**
+ * berth_engine_disk_usage_finish:
+ * @self: a #BerthEngine
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): `(tta{st}a{st})`: total, shared, unique per
+ *   plugin, writable layer per plugin
+ */
+GVariant *
+berth_engine_disk_usage_finish (BerthEngine *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- berthd start and stop ---------------------------------------------- */
 
 /* a plugin that was enabled when berthd went away: if its process still

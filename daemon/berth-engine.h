@@ -64,4 +64,10 @@ gboolean berth_engine_set_plugin (BerthEngine *self,
                                   const gchar *const *args,
                                   GError **error);
 
+void berth_engine_disk_usage_async (BerthEngine *self,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+GVariant *berth_engine_disk_usage_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS

@@ -131,6 +131,20 @@ test_create_ls_inspect (void)
   g_assert_cmpstr (berth_test_run_ok (d, "plugin", "create", "other/sshfs:1.0", dir, NULL), ==,
                    "other/sshfs:1.0\n");
 
+  /* accounting: both use every byte, none is theirs alone */
+  {
+    g_autofree gchar *df = berth_test_run_ok (d, "--json", "system", "df", NULL);
+    g_autoptr(JsonNode) node = berth_test_parse_json (df);
+    JsonObject *root = json_node_get_object (node);
+    JsonObject *store = json_object_get_object_member (root, "ContentStore");
+    JsonObject *unique = json_object_get_object_member (root, "Unique");
+    g_assert_cmpint (json_object_get_int_member (store, "Size"), >, 1000000);
+    g_assert_cmpint (json_object_get_int_member (store, "Shared"), ==,
+                     json_object_get_int_member (store, "Size"));
+    g_assert_cmpint (json_object_get_int_member (unique, "vieux/sshfs:latest"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (unique, "other/sshfs:1.0"), ==, 0);
+  }
+
   ls = berth_test_run_ok (d, "plugin", "ls", NULL);
   {
     g_auto(GStrv) lines = g_strsplit (ls, "\n", -1);
