@@ -18,13 +18,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# every module this build made, in one module directory
-mkdir -p "$tmp/modules-1"
-find "$build/content-store" "$build/snapshotter" "$build/modules" -name 'libberth-module-*.so' \
-  -exec cp {} "$tmp/modules-1/" \; 2>/dev/null || true
-nmodules=$(ls "$tmp/modules-1" | wc -l)
+# every module this build made (content store, snapshotter, runtime, ...)
+nmodules=$(ls "$build/modules-1" | wc -l)
 
-BERTH_MODULE_DIR=$tmp/modules-1 "$build/daemon/berthd" --root "$tmp/root" --run-dir "$tmp/run" \
+BERTH_MODULE_DIR=$build/modules-1 "$build/daemon/berthd" --root "$tmp/root" --run-dir "$tmp/run" \
   2>"$tmp/berthd.log" &
 bpid=$!
 pids="$pids $bpid"
@@ -39,10 +36,13 @@ sleep 1 # idle
 mem() { # pid -> "rss_kb anon_kb"
   awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} END {print r, a}' "/proc/$1/status"
 }
+pss() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
 set -- $(mem $bpid)
 rss=$1 anon=$2
 printf 'berthd idle, %s modules loaded:  %6.1f MB resident  %5.1f MB private (RssAnon)   target <= 16 MB, <= 4 MB\n' \
   "$nmodules" "$(echo "$rss / 1024" | bc -l)" "$(echo "$anon / 1024" | bc -l)"
+printf '  (proportional set size %.1f MB: resident counts whole shared libraries, libc and GLib included)\n' \
+  "$(echo "$(pss $bpid) / 1024" | bc -l)"
 
 # berth version as a whole command, median of many runs
 hyperfine -N --warmup 20 --runs 300 --export-json "$tmp/version.json" \
