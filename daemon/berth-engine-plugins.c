@@ -901,6 +901,28 @@ ingest_bytes (BerthContentStore *store, GBytes *bytes, const gchar *media_type, 
   return TRUE;
 }
 
+typedef struct {
+  BerthContentStore *store;
+  const gchar *path;
+  const gchar *digest;
+  gint64 size;
+  const gchar *media_type;
+  GCancellable *cancellable;
+  GError *error;
+} IngestJob;
+
+static gpointer
+ingest_job_thread (gpointer data)
+{
+  IngestJob *job = data;
+  g_autoptr(GFile) file = g_file_new_for_path (job->path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, job->cancellable, &job->error);
+
+  return GINT_TO_POINTER (in != NULL && berth_content_store_ingest_blob (
+                                          job->store, G_INPUT_STREAM (in), job->digest, job->size,
+                                          job->media_type, NULL, job->cancellable, &job->error));
+}
+
 static void
 create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -994,31 +1016,39 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   STEP ("layer packed");
   locker = g_mutex_locker_new (&self->storage_lock);
   {
-    g_autoptr(GFile) file = g_file_new_for_path (tmp_path);
-    g_autoptr(GFileInputStream) in = g_file_read (file, cancellable, &error);
-    g_autoptr(GFileInputStream) in2 = NULL;
     BerthLayerImport layer = {
       .media_type = "application/vnd.docker.image.rootfs.diff.tar.gzip",
       .digest = blob.digest,
       .diff_id = blob.diff_id,
       .size = blob.size,
     };
+    IngestJob job = { .store = store, .path = tmp_path, .digest = blob.digest,
+                      .size = blob.size, .media_type = layer.media_type,
+                      .cancellable = cancellable };
+    g_autoptr(GFile) file = g_file_new_for_path (tmp_path);
+    g_autoptr(GFileInputStream) in = NULL;
+    GThread *ingest;
+    gboolean ingested;
 
-    /* identical content under another name is shared, not refused */
-    if (in == NULL ||
-        !berth_content_store_ingest_blob (store, G_INPUT_STREAM (in), blob.digest, blob.size,
-                                          layer.media_type, NULL, cancellable, &error) ||
-        (STEP ("blob stored"), FALSE) ||
-        (in2 = g_file_read (file, cancellable, &error)) == NULL ||
-        (diff_id = berth_content_store_import_layer (store, G_INPUT_STREAM (in2), &layer,
-                                                     cancellable, &error)) == NULL)
+    /* the blob (for push) and the tree (to run) are separate transactions:
+     * store both at once. identical content under another name is shared,
+     * not refused as docker does */
+    ingest = g_thread_new ("berth-ingest", ingest_job_thread, &job);
+    in = g_file_read (file, cancellable, &error);
+    if (in != NULL)
+      diff_id = berth_content_store_import_layer (store, G_INPUT_STREAM (in), &layer,
+                                                  cancellable, &error);
+    ingested = GPOINTER_TO_INT (g_thread_join (ingest));
+    g_unlink (tmp_path);
+    if (!ingested && error == NULL)
+      error = g_steal_pointer (&job.error);
+    g_clear_error (&job.error);
+    if (diff_id == NULL || !ingested)
       {
-        g_unlink (tmp_path);
         g_prefix_error (&error, "importing %s: ", rootfs);
         g_task_return_error (task, g_steal_pointer (&error));
         return;
       }
-    g_unlink (tmp_path);
   }
   STEP ("layer imported");
   chain_id = berth_content_store_build_chain (store, (const gchar *const[]){ diff_id, NULL },
