@@ -65,7 +65,89 @@ typedef struct
   GHashTable *device_specs;  /* placeholder checksum → "c 1 3" */
   guint64 entries;
   guint8 *buf;
+  /* regular files are written by a pool of threads while the tar is read:
+   * on ext4 most of an import is the kernel making inodes */
+  GThreadPool *writers;
+  GMutex write_lock;
+  GCond write_cond;
+  guint64 write_queued; /* bytes handed to writers and not yet written */
+  GError *write_error;
 } LayerBuild;
+
+#define WRITE_THREADS     2
+#define WRITE_QUEUE_BYTES (64 * 1024 * 1024)
+
+typedef struct
+{
+  gchar *checksum;
+  GBytes *data;
+  guint32 uid, gid, mode;
+  GVariant *xattrs;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_free (job->checksum);
+  g_bytes_unref (job->data);
+  g_clear_pointer (&job->xattrs, g_variant_unref);
+  g_free (job);
+}
+
+static void
+write_job_run (gpointer data, gpointer user_data)
+{
+  WriteJob *job = data;
+  LayerBuild *b = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean failed;
+
+  g_mutex_lock (&b->write_lock);
+  failed = b->write_error != NULL;
+  g_mutex_unlock (&b->write_lock);
+  if (!failed)
+    {
+      g_autoptr(GFileInfo) info = g_file_info_new ();
+      g_autoptr(GInputStream) mem = g_memory_input_stream_new_from_bytes (job->data);
+      g_autoptr(GInputStream) content = NULL;
+      guint64 length = 0;
+
+      g_file_info_set_file_type (info, G_FILE_TYPE_REGULAR);
+      g_file_info_set_size (info, g_bytes_get_size (job->data));
+      g_file_info_set_attribute_uint32 (info, "unix::uid", job->uid);
+      g_file_info_set_attribute_uint32 (info, "unix::gid", job->gid);
+      g_file_info_set_attribute_uint32 (info, "unix::mode", job->mode);
+      if (!ostree_raw_file_to_content_stream (mem, info, job->xattrs, &content, &length,
+                                              b->cancellable, &error)
+          || !ostree_repo_write_content_trusted (b->repo, job->checksum, content, length,
+                                                 b->cancellable, &error))
+        failed = TRUE;
+    }
+  g_mutex_lock (&b->write_lock);
+  if (failed && error != NULL && b->write_error == NULL)
+    b->write_error = g_steal_pointer (&error);
+  b->write_queued -= g_bytes_get_size (job->data);
+  g_cond_broadcast (&b->write_cond);
+  g_mutex_unlock (&b->write_lock);
+  write_job_free (job);
+}
+
+/* waits for every write handed to the pool; the first error, if any */
+static gboolean
+writers_finish (LayerBuild *b, GError **error)
+{
+  if (b->writers != NULL)
+    {
+      g_thread_pool_free (b->writers, FALSE, TRUE);
+      b->writers = NULL;
+    }
+  if (b->write_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&b->write_error));
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static void
 layer_build_clear (LayerBuild *b)
@@ -80,6 +162,12 @@ layer_build_clear (LayerBuild *b)
   g_clear_pointer (&b->symlinks, g_hash_table_unref);
   g_clear_pointer (&b->devices, g_hash_table_unref);
   g_clear_pointer (&b->device_specs, g_hash_table_unref);
+  /* an import that failed half-way still waits for its writers */
+  if (b->writers != NULL)
+    g_thread_pool_free (b->writers, FALSE, TRUE);
+  g_clear_error (&b->write_error);
+  g_mutex_clear (&b->write_lock);
+  g_cond_clear (&b->write_cond);
   g_free (b->buf);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LayerBuild, layer_build_clear)
@@ -401,21 +489,41 @@ write_regfile (LayerBuild *b,
                GError **error)
 {
   g_autofree gchar *checksum = berth_ostree_regfile_checksum (uid, gid, mode, xattrs, data, len);
-  g_autoptr(GFileInfo) info = g_file_info_new ();
-  g_autoptr(GInputStream) mem = g_memory_input_stream_new_from_data (data, len, NULL);
-  g_autoptr(GInputStream) content = NULL;
-  guint64 length = 0;
+  WriteJob *job;
 
-  g_file_info_set_file_type (info, G_FILE_TYPE_REGULAR);
-  g_file_info_set_size (info, len);
-  g_file_info_set_attribute_uint32 (info, "unix::uid", uid);
-  g_file_info_set_attribute_uint32 (info, "unix::gid", gid);
-  g_file_info_set_attribute_uint32 (info, "unix::mode", mode);
-  if (!ostree_raw_file_to_content_stream (mem, info, xattrs, &content, &length, b->cancellable,
-                                          error)
-      || !ostree_repo_write_content_trusted (b->repo, checksum, content, length, b->cancellable,
-                                             error))
-    return NULL;
+  /* a file the repository has (in another layer or plugin) is not written */
+  {
+    gboolean have = FALSE;
+    if (!ostree_repo_has_object (b->repo, OSTREE_OBJECT_TYPE_FILE, checksum, &have, b->cancellable,
+                                 error))
+      return NULL;
+    if (have)
+      return g_steal_pointer (&checksum);
+  }
+  g_mutex_lock (&b->write_lock);
+  while (b->write_queued > 0 && b->write_queued + len > WRITE_QUEUE_BYTES)
+    g_cond_wait (&b->write_cond, &b->write_lock);
+  if (b->write_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (b->write_error));
+      g_mutex_unlock (&b->write_lock);
+      return NULL;
+    }
+  b->write_queued += len;
+  g_mutex_unlock (&b->write_lock);
+
+  job = g_new0 (WriteJob, 1);
+  job->checksum = g_strdup (checksum);
+  job->data = g_bytes_new (data, len);
+  job->uid = uid;
+  job->gid = gid;
+  job->mode = mode;
+  job->xattrs = xattrs != NULL ? g_variant_ref (xattrs) : NULL;
+  if (!g_thread_pool_push (b->writers, job, error))
+    {
+      write_job_free (job);
+      return NULL;
+    }
   return g_steal_pointer (&checksum);
 }
 
@@ -808,6 +916,11 @@ import_into (LayerBuild *b,
   guint64 blob_size = 0;
   int r;
 
+  g_mutex_init (&b->write_lock);
+  g_cond_init (&b->write_cond);
+  b->writers = g_thread_pool_new (write_job_run, b, WRITE_THREADS, FALSE, error);
+  if (b->writers == NULL)
+    return NULL;
   b->source = berth_layer_source_new (stream, compression, b->store->max_bytes, b->cancellable);
   b->archive = archive_read_new ();
   archive_read_support_format_tar (b->archive);
@@ -836,6 +949,8 @@ import_into (LayerBuild *b,
         }
     }
   if (!berth_layer_source_finish (b->source, &blob_digest, &blob_size, &tar_digest, error))
+    return NULL;
+  if (!writers_finish (b, error))
     return NULL;
 
   if (layer->size >= 0 && blob_size != (guint64)layer->size)
@@ -881,8 +996,9 @@ berth_ostree_import_layer (BerthContentStore *store,
                            GError **error)
 {
   BerthOstreeStore *self = BERTH_OSTREE_STORE (store);
-  g_auto(LayerBuild) b = { 0 };
   g_autoptr(BerthOstreeTxn) txn = NULL;
+  /* after txn: cleared first, so writers finish before an abort */
+  g_auto(LayerBuild) b = { 0 };
   g_autoptr(GError) local_error = NULL;
   g_autofree gchar *key = NULL;
   g_autofree gchar *diff_id = NULL;

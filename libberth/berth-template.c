@@ -176,9 +176,17 @@ berth_template_new (const gchar *text, GError **error)
         open = p + strlen (p);
       if (open > p)
         {
+          g_autofree gchar *raw = g_strndup (p, open - p);
+          g_auto(GStrv) tabs = NULL;
+          g_autofree gchar *tabbed = NULL;
+          g_auto(GStrv) lines = NULL;
+          /* as docker's formatter: \t and \n typed in a format are a tab and a newline */
+          tabs = g_strsplit (raw, "\\t", -1);
+          tabbed = g_strjoinv ("\t", tabs);
+          lines = g_strsplit (tabbed, "\\n", -1);
           part = g_new0 (Part, 1);
           part->kind = PART_TEXT;
-          part->text = g_strndup (p, open - p);
+          part->text = g_strjoinv ("\n", lines);
           g_ptr_array_add (self->parts, part);
         }
       if (*open == '\0')

@@ -35,6 +35,7 @@ test_template_render (void)
     { "{{json .Null}}", "null" },
     { "{{upper .Name}}", "VIEUX/SSHFS:LATEST" },
     { "plain text", "plain text" },
+    { "{{.Id}}\\t{{.Name}}\\n", "abc123\tvieux/sshfs:latest\n" },
     { "{{ .Id }}-{{.Id}}", "abc123-abc123" },
   };
 
