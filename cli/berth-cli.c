@@ -414,3 +414,57 @@ berth_table_free (BerthTable *table)
   g_ptr_array_unref (table->rows);
   g_free (table);
 }
+
+/* docker's sortorder.NaturalLess: "plugin-2" before "plugin-10" */
+gint
+berth_natural_compare (const gchar *a, const gchar *b)
+{
+  while (*a != '\0' && *b != '\0')
+    {
+      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
+        {
+          const gchar *ea = a, *eb = b;
+          gsize la, lb;
+          gint c;
+          while (*a == '0' && g_ascii_isdigit (a[1]))
+            a++;
+          while (*b == '0' && g_ascii_isdigit (b[1]))
+            b++;
+          for (ea = a; g_ascii_isdigit (*ea); ea++)
+            ;
+          for (eb = b; g_ascii_isdigit (*eb); eb++)
+            ;
+          la = ea - a;
+          lb = eb - b;
+          if (la != lb)
+            return la < lb ? -1 : 1;
+          c = strncmp (a, b, la);
+          if (c != 0)
+            return c;
+          a = ea;
+          b = eb;
+          continue;
+        }
+      if (*a != *b)
+        return (guchar)*a < (guchar)*b ? -1 : 1;
+      a++;
+      b++;
+    }
+  return *a == '\0' ? (*b == '\0' ? 0 : -1) : 1;
+}
+
+/* docker's units.HumanSize: four significant digits, 1000-based units */
+gchar *
+berth_human_size (guint64 bytes)
+{
+  static const gchar *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+  gdouble size = bytes;
+  guint unit = 0;
+
+  while (size >= 1000 && unit + 1 < G_N_ELEMENTS (units))
+    {
+      size /= 1000;
+      unit++;
+    }
+  return g_strdup_printf ("%.4g%s", size, units[unit]);
+}

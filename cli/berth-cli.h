@@ -48,6 +48,7 @@ struct _BerthCommand
 /* one file per command group */
 extern const BerthCommand berth_cmd_system[];
 extern const BerthCommand berth_cmd_plugin[];
+extern const BerthCommand berth_cmd_volume[];
 gint berth_cmd_version (BerthCli *cli, gint argc, gchar **argv);
 
 gboolean berth_cli_parse (BerthCli *cli,
@@ -90,5 +91,8 @@ void berth_table_print (BerthTable *table, GString *out);
 void berth_table_free (BerthTable *table);
 guint berth_display_width (const gchar *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTable, berth_table_free)
+
+gint berth_natural_compare (const gchar *a, const gchar *b);
+gchar *berth_human_size (guint64 bytes);
 
 G_END_DECLS

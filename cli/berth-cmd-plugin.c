@@ -18,49 +18,11 @@
 
 /* ---- ls ------------------------------------------------------------------ */
 
-/* docker's sortorder.NaturalLess: "plugin-2" before "plugin-10" */
-static gint
-natural_compare (const gchar *a, const gchar *b)
-{
-  while (*a != '\0' && *b != '\0')
-    {
-      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
-        {
-          const gchar *ea = a, *eb = b;
-          gsize la, lb;
-          gint c;
-          while (*a == '0' && g_ascii_isdigit (a[1]))
-            a++;
-          while (*b == '0' && g_ascii_isdigit (b[1]))
-            b++;
-          for (ea = a; g_ascii_isdigit (*ea); ea++)
-            ;
-          for (eb = b; g_ascii_isdigit (*eb); eb++)
-            ;
-          la = ea - a;
-          lb = eb - b;
-          if (la != lb)
-            return la < lb ? -1 : 1;
-          c = strncmp (a, b, la);
-          if (c != 0)
-            return c;
-          a = ea;
-          b = eb;
-          continue;
-        }
-      if (*a != *b)
-        return (guchar)*a < (guchar)*b ? -1 : 1;
-      a++;
-      b++;
-    }
-  return *a == '\0' ? (*b == '\0' ? 0 : -1) : 1;
-}
-
 static gint
 compare_rows (gconstpointer a, gconstpointer b)
 {
   GVariantDict *x = *(GVariantDict **)a, *y = *(GVariantDict **)b;
-  return natural_compare (berth_cli_dict_string (x, "Name"), berth_cli_dict_string (y, "Name"));
+  return berth_natural_compare (berth_cli_dict_string (x, "Name"), berth_cli_dict_string (y, "Name"));
 }
 
 /* docker's stringid.TruncateID */

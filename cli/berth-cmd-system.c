@@ -191,22 +191,6 @@ system_log_level (BerthCli *cli, gint argc, gchar **argv)
   return BERTH_EXIT_OK;
 }
 
-/* docker's units.HumanSize: four significant digits, 1000-based units */
-static gchar *
-human_size (guint64 bytes)
-{
-  static const gchar *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
-  gdouble size = bytes;
-  guint unit = 0;
-
-  while (size >= 1000 && unit + 1 < G_N_ELEMENTS (units))
-    {
-      size /= 1000;
-      unit++;
-    }
-  return g_strdup_printf ("%.4g%s", size, units[unit]);
-}
-
 static gint
 system_df (BerthCli *cli, gint argc, gchar **argv)
 {
@@ -254,9 +238,9 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
     g_variant_iter_init (&iter, writable);
     while (g_variant_iter_next (&iter, "{&st}", NULL, &bytes))
       writable_total += bytes;
-    total_text = human_size (total);
-    shared_text = human_size (shared);
-    writable_text = human_size (writable_total);
+    total_text = berth_human_size (total);
+    shared_text = berth_human_size (shared);
+    writable_text = berth_human_size (writable_total);
     berth_table_add_row (table, "TYPE", "TOTAL", "SIZE", "SHARED", NULL);
     berth_table_add_row (table, "Plugin content", count, total_text, shared_text, NULL);
     berth_table_add_row (table, "Writable layers", count, writable_text, "0B", NULL);
@@ -274,11 +258,11 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
       g_variant_iter_init (&iter, unique);
       while (g_variant_iter_next (&iter, "{&st}", &name, &bytes))
         {
-          g_autofree gchar *unique_text = human_size (bytes);
+          g_autofree gchar *unique_text = berth_human_size (bytes);
           g_autofree gchar *writable_text = NULL;
           guint64 w = 0;
           g_variant_lookup (writable, name, "t", &w);
-          writable_text = human_size (w);
+          writable_text = berth_human_size (w);
           berth_table_add_row (table, name, unique_text, writable_text, NULL);
         }
       berth_table_print (table, out);

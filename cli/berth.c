@@ -11,6 +11,7 @@ static const BerthCommand commands[] = {
   { "plugin", "Manage plugins", NULL, berth_cmd_plugin },
   { "system", "Manage berthd", NULL, berth_cmd_system },
   { "version", "Show the berth version information", berth_cmd_version, NULL },
+  { "volume", "Manage volumes", NULL, berth_cmd_volume },
   { NULL },
 };
 

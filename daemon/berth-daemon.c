@@ -11,6 +11,7 @@
 #include "berth-daemon.h"
 #include "berth-dbus-generated.h"
 #include "berth-dbus-plugins.h"
+#include "berth-dbus-volumes.h"
 #include "berth-log.h"
 
 #define BERTH_DBUS_NAME        "org.berth.Berth1"
@@ -37,6 +38,7 @@ struct _BerthDaemon
   BerthEngine *engine;
   BerthDBusBerth1 *manager;
   BerthDBusPlugins *plugins;
+  BerthDBusVolumes *volumes; /* NULL without a volume module */
   GDBusServer *server;
   GDBusAuthObserver *observer;
   gchar *address;
@@ -224,6 +226,9 @@ berth_daemon_finalize (GObject *object)
   berth_daemon_stop (self);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->volumes != NULL && berth_engine_get_volume_service (self->engine) != NULL)
+    g_signal_handlers_disconnect_by_data (berth_engine_get_volume_service (self->engine), self);
+  g_clear_pointer (&self->volumes, berth_dbus_volumes_free);
   g_clear_pointer (&self->plugins, berth_dbus_plugins_free);
   g_clear_object (&self->manager);
   g_clear_object (&self->engine);
@@ -279,6 +284,17 @@ berth_daemon_new (BerthEngine *engine)
   berth_dbus_berth1_set_modules (self->manager, modules_variant (self));
   update_counts (self);
   self->plugins = berth_dbus_plugins_new (engine, authorize_change, self);
+  if (berth_engine_get_volume_service (engine) != NULL)
+    {
+      BerthVolumeService *service = berth_engine_get_volume_service (engine);
+      self->volumes = berth_dbus_volumes_new (
+        service, berth_dbus_plugins_get_object_manager (self->plugins), authorize_change, self);
+      berth_dbus_plugins_set_extra_objects (
+        self->plugins, (void (*) (gpointer, GVariantBuilder *))berth_dbus_volumes_add_managed_objects,
+        self->volumes);
+      g_signal_connect_swapped (service, "volume-added", G_CALLBACK (update_counts), self);
+      g_signal_connect_swapped (service, "volume-removed", G_CALLBACK (update_counts), self);
+    }
   g_signal_connect (engine, "plugin-added", G_CALLBACK (on_plugins_changed), self);
   g_signal_connect (engine, "plugin-removed", G_CALLBACK (on_plugins_changed), self);
   g_signal_connect (engine, "plugin-changed", G_CALLBACK (on_plugins_changed), self);
@@ -291,7 +307,8 @@ export_on (BerthDaemon *self, GDBusConnection *connection, GError **error)
 {
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
                                            BERTH_DBUS_PATH, error) &&
-         berth_dbus_plugins_export (self->plugins, connection, error);
+         berth_dbus_plugins_export (self->plugins, connection, error) &&
+         (self->volumes == NULL || berth_dbus_volumes_export (self->volumes, connection, error));
 }
 
 static void
@@ -306,6 +323,8 @@ on_connection_closed (GDBusConnection *connection,
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
                                                       connection);
   berth_dbus_plugins_unexport (self->plugins, connection);
+  if (self->volumes != NULL)
+    berth_dbus_volumes_unexport (self->volumes, connection);
   g_signal_handlers_disconnect_by_data (connection, self);
   g_ptr_array_remove (self->connections, connection);
 }

@@ -22,6 +22,9 @@ struct _BerthDBusPlugins {
   GHashTable *subtrees; /* GDBusConnection → registration id */
   BerthDBusAuthorizeFunc authorize;
   gpointer authorize_data;
+  /* other objects the ObjectManager lists (volumes) */
+  void (*add_extra) (gpointer data, GVariantBuilder *builder);
+  gpointer extra_data;
 };
 
 static const gchar *const read_only_methods[] = { "Inspect", "OpenLog", "GetManagedObjects",
@@ -243,6 +246,8 @@ on_handle_get_managed_objects (BerthDBusObjectManager *manager,
       g_autofree gchar *path = berth_dbus_plugin_path (plugins->pdata[i]);
       g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path, plugin_interfaces (plugins->pdata[i]));
     }
+  if (self->add_extra != NULL)
+    self->add_extra (self->extra_data, &builder);
   berth_dbus_object_manager_complete_get_managed_objects (manager, invocation,
                                                           g_variant_builder_end (&builder));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -441,6 +446,29 @@ berth_dbus_plugins_new (BerthEngine *engine, BerthDBusAuthorizeFunc authorize,
   g_signal_connect (engine, "plugin-removed", G_CALLBACK (on_plugin_removed), self);
   g_signal_connect (engine, "plugin-changed", G_CALLBACK (on_plugin_changed), self);
   return self;
+}
+
+BerthDBusObjectManager *
+berth_dbus_plugins_get_object_manager (BerthDBusPlugins *self)
+{
+  return self->manager;
+}
+
+/**
+ * berth_dbus_plugins_set_extra_objects:
+ * @self: the plugin side of the adaptor
+ * @add: adds objects to a GetManagedObjects answer
+ * @data: for @add
+ *
+ * The ObjectManager lists plugins and what @add adds (volumes).
+ */
+void
+berth_dbus_plugins_set_extra_objects (BerthDBusPlugins *self,
+                                      void (*add) (gpointer data, GVariantBuilder *builder),
+                                      gpointer data)
+{
+  self->add_extra = add;
+  self->extra_data = data;
 }
 
 /**

@@ -23,5 +23,9 @@ berth_dbus_plugins_export (BerthDBusPlugins *self, GDBusConnection *connection, 
 void berth_dbus_plugins_unexport (BerthDBusPlugins *self, GDBusConnection *connection);
 void berth_dbus_plugins_free (BerthDBusPlugins *self);
 gchar *berth_dbus_plugin_path (BerthPlugin *plugin);
+BerthDBusObjectManager *berth_dbus_plugins_get_object_manager (BerthDBusPlugins *self);
+void berth_dbus_plugins_set_extra_objects (BerthDBusPlugins *self,
+                                           void (*add) (gpointer data, GVariantBuilder *builder),
+                                           gpointer data);
 
 G_END_DECLS

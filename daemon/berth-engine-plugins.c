@@ -51,6 +51,7 @@ typedef struct {
   guint backoff_ms;
   gint64 started_at;
   gboolean restarting; /* this start is a restart, not the user's enable */
+  gchar *rootfs;       /* the snapshot it runs in */
 } PluginRun;
 
 static void run_start (PluginRun *run);
@@ -261,6 +262,7 @@ run_free (PluginRun *run)
   g_clear_object (&run->enable_task);
   g_clear_object (&run->disable_task);
   g_clear_object (&run->plugin);
+  g_free (run->rootfs);
   g_free (run);
 }
 
@@ -324,12 +326,30 @@ socket_accepts (const gchar *path)
 }
 
 static void
-activate_drivers (BerthEngine *self, BerthPlugin *plugin)
+activate_drivers (BerthEngine *self, BerthPlugin *plugin, const gchar *rootfs)
 {
   GPtrArray *drivers = berth_modules_get_all (self->modules, BERTH_EXTENSION_POINT_DRIVER);
-  const gchar *const *types =
-    berth_plugin_config_get_interface_types (berth_plugin_get_config (plugin));
+  BerthPluginConfig *config = berth_plugin_get_config (plugin);
+  const gchar *const *types = berth_plugin_config_get_interface_types (config);
+  const gchar *propagated = berth_plugin_config_get_propagated_mount (config);
   g_autofree gchar *sock = socket_path (self, plugin);
+  g_autofree gchar *propagated_host = NULL;
+  g_autoptr(GVariant) details = NULL;
+  GVariantDict dict;
+
+  /* what a driver needs to turn paths inside the plugin into host paths */
+  g_variant_dict_init (&dict, NULL);
+  if (propagated != NULL && propagated[0] != '\0')
+    {
+      propagated_host = berth_paths_build (self->paths, BERTH_PATH_PLUGINS,
+                                           berth_plugin_get_id (plugin), "propagated-mount", NULL);
+      g_variant_dict_insert (&dict, BERTH_DRIVER_DETAIL_PROPAGATED_MOUNT, "s", propagated);
+      g_variant_dict_insert (&dict, BERTH_DRIVER_DETAIL_PROPAGATED_MOUNT_HOST, "s",
+                             propagated_host);
+    }
+  if (rootfs != NULL)
+    g_variant_dict_insert (&dict, BERTH_DRIVER_DETAIL_ROOTFS, "s", rootfs);
+  details = g_variant_ref_sink (g_variant_dict_end (&dict));
 
   for (guint i = 0; i < drivers->len; i++)
     {
@@ -339,8 +359,9 @@ activate_drivers (BerthEngine *self, BerthPlugin *plugin)
 
       for (guint t = 0; types != NULL && types[t] != NULL; t++)
         serves = serves || berth_driver_serves (driver, types[t]);
-      if (serves && !berth_driver_activate (driver, berth_plugin_get_id (plugin),
-                                            berth_plugin_get_name (plugin), sock, NULL, &error))
+      if (serves && !berth_driver_activate_with_details (driver, berth_plugin_get_id (plugin),
+                                                         berth_plugin_get_name (plugin), sock,
+                                                         details, NULL, &error))
         g_warning ("plugin %s: driver %s: %s", berth_plugin_get_name (plugin),
                    G_OBJECT_TYPE_NAME (driver), error->message);
     }
@@ -386,7 +407,7 @@ run_enable_succeeded (PluginRun *run)
   g_clear_handle_id (&run->enable_timeout, g_source_remove);
   berth_plugin_set_state (run->plugin, BERTH_PLUGIN_STATE_ENABLED);
   berth_plugin_set_enabled (run->plugin, TRUE);
-  activate_drivers (self, run->plugin);
+  activate_drivers (self, run->plugin, run->rootfs);
   save_plugin_or_warn (self, run->plugin);
   g_info ("plugin %s enabled (pid %d) in %" G_GINT64_FORMAT " ms",
           berth_plugin_get_name (run->plugin), run->pid,
@@ -602,6 +623,7 @@ typedef struct {
   BerthEngine *engine;
   BerthPlugin *plugin;
   gint log_fd;
+  gchar *rootfs;
 } StartData;
 
 static void
@@ -610,6 +632,7 @@ start_data_free (StartData *data)
   g_object_unref (data->plugin);
   if (data->log_fd >= 0)
     close (data->log_fd);
+  g_free (data->rootfs);
   g_free (data);
 }
 
@@ -673,6 +696,7 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   gint64 t0 = g_get_monotonic_time ();
   rootfs = berth_snapshotter_prepare (snapshotter, id, berth_plugin_get_chain_id (plugin),
                                       cancellable, &error);
+  data->rootfs = g_strdup (rootfs);
   g_debug ("enable %s: root file system ready after %" G_GINT64_FORMAT " ms",
            berth_plugin_get_name (plugin), (g_get_monotonic_time () - t0) / 1000);
   if (rootfs == NULL)
@@ -738,6 +762,8 @@ on_started (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   run->pid = pid;
   berth_plugin_set_pid (run->plugin, pid);
+  g_free (run->rootfs);
+  run->rootfs = g_steal_pointer (&data->rootfs);
   run->log_fd = data->log_fd;
   data->log_fd = -1;
   run->log_watch = g_timeout_add_seconds (2, on_log_check, run);
@@ -1713,6 +1739,9 @@ restore_plugin (BerthEngine *self, BerthPlugin *plugin)
     {
       run->pid = pid;
       berth_plugin_set_pid (plugin, pid);
+      if (engine_snapshotter (self) != NULL)
+        run->rootfs = berth_snapshotter_prepare (engine_snapshotter (self), berth_plugin_get_id (plugin),
+                                                 berth_plugin_get_chain_id (plugin), NULL, NULL);
       run->started_at = g_get_monotonic_time ();
       run->log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       run->log_watch = g_timeout_add_seconds (2, on_log_check, run);

@@ -132,6 +132,29 @@ take_lock (const gchar *path, const gchar *what, GError **error)
   return fd;
 }
 
+/* how the volume driver finds a plugin named by a user: as every command
+ * does (name, full ID, ID prefix) */
+static gboolean
+volume_plugin_lookup (const gchar *name_or_id,
+                      gchar **out_id,
+                      gchar **out_name,
+                      gboolean *out_enabled,
+                      gpointer user_data,
+                      GError **error)
+{
+  BerthEngine *self = user_data;
+  g_autoptr(BerthPlugin) plugin = berth_engine_find_plugin (self, name_or_id, error);
+  BerthPluginState state;
+
+  if (plugin == NULL)
+    return FALSE;
+  state = berth_plugin_get_state (plugin);
+  *out_id = g_strdup (berth_plugin_get_id (plugin));
+  *out_name = g_strdup (berth_plugin_get_name (plugin));
+  *out_enabled = state == BERTH_PLUGIN_STATE_ENABLED || state == BERTH_PLUGIN_STATE_RESTARTING;
+  return TRUE;
+}
+
 /**
  * berth_engine_startup:
  * @self: a #BerthEngine
@@ -172,6 +195,9 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
 
   self->modules = berth_modules_new (self->paths, self->config);
   berth_modules_load (self->modules);
+  if (berth_engine_get_volume_service (self) != NULL)
+    berth_volume_service_set_plugin_lookup (berth_engine_get_volume_service (self),
+                                            volume_plugin_lookup, self, NULL);
   return berth_engine_plugins_startup (self, error);
 }
 
@@ -238,5 +264,32 @@ berth_engine_get_plugin_count (BerthEngine *self, gboolean enabled_only)
 guint
 berth_engine_get_volume_count (BerthEngine *self)
 {
-  return 0;
+  BerthVolumeService *service = berth_engine_get_volume_service (self);
+  g_autoptr(GPtrArray) volumes = NULL;
+
+  if (service == NULL)
+    return 0;
+  volumes = berth_volume_service_list (service);
+  return volumes->len;
+}
+
+/**
+ * berth_engine_get_volume_service:
+ * @self: a #BerthEngine
+ *
+ * Returns: (transfer none) (nullable): the driver that serves volumes, if a
+ *   module offers one
+ */
+BerthVolumeService *
+berth_engine_get_volume_service (BerthEngine *self)
+{
+  GPtrArray *drivers;
+
+  if (self->modules == NULL)
+    return NULL;
+  drivers = berth_modules_get_all (self->modules, BERTH_EXTENSION_POINT_DRIVER);
+  for (guint i = 0; i < drivers->len; i++)
+    if (BERTH_IS_VOLUME_SERVICE (drivers->pdata[i]))
+      return drivers->pdata[i];
+  return NULL;
 }

@@ -70,4 +70,6 @@ void berth_engine_disk_usage_async (BerthEngine *self,
                                     gpointer user_data);
 GVariant *berth_engine_disk_usage_finish (BerthEngine *self, GAsyncResult *result, GError **error);
 
+BerthVolumeService *berth_engine_get_volume_service (BerthEngine *self);
+
 G_END_DECLS

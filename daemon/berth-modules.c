@@ -103,7 +103,9 @@ berth_modules_class_init (BerthModulesClass *klass)
 static void
 berth_modules_init (BerthModules *self)
 {
-  self->modules = g_ptr_array_new_with_free_func (g_object_unref);
+  /* no free function: a GTypeModule whose types are registered must live as
+   * long as the process (GObject warns when one is disposed) */
+  self->modules = g_ptr_array_new ();
   self->reports = g_ptr_array_new_with_free_func ((GDestroyNotify)berth_module_report_free);
   self->instances
     = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);

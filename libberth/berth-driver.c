@@ -114,3 +114,44 @@ berth_driver_get_holders (BerthDriver *self, const gchar *plugin_id)
     return g_new0 (gchar *, 1);
   return iface->get_holders (self, plugin_id);
 }
+
+/**
+ * berth_driver_activate_with_details:
+ * @self: a #BerthDriver
+ * @plugin_id: the plugin's ID
+ * @plugin_name: the plugin's name
+ * @socket_path: the host path of the plugin's socket
+ * @details: (nullable): a `a{sv}` dictionary: `propagated-mount` (s, the
+ *   plugin's `PropagatedMount` as its config says, inside the plugin),
+ *   `propagated-mount-host` (s, the host directory it is bound to,
+ *   `<root>/plugins/<id>/propagated-mount`) and `rootfs` (s, the host path of
+ *   the plugin's root file system); each may be missing
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * As berth_driver_activate(), for drivers that map what the plugin answers
+ * (paths inside the plugin) to the host. A driver without this function is
+ * activated with berth_driver_activate().
+ *
+ * Returns: %TRUE if the driver took the plugin on
+ */
+gboolean
+berth_driver_activate_with_details (BerthDriver *self,
+                                    const gchar *plugin_id,
+                                    const gchar *plugin_name,
+                                    const gchar *socket_path,
+                                    GVariant *details,
+                                    GCancellable *cancellable,
+                                    GError **error)
+{
+  BerthDriverInterface *iface;
+  g_return_val_if_fail (BERTH_IS_DRIVER (self), FALSE);
+  g_return_val_if_fail (plugin_id != NULL && socket_path != NULL, FALSE);
+  g_return_val_if_fail (details == NULL || g_variant_is_of_type (details, G_VARIANT_TYPE_VARDICT),
+                        FALSE);
+  iface = BERTH_DRIVER_GET_IFACE (self);
+  if (iface->activate_with_details == NULL)
+    return berth_driver_activate (self, plugin_id, plugin_name, socket_path, cancellable, error);
+  return iface->activate_with_details (self, plugin_id, plugin_name, socket_path, details,
+                                       cancellable, error);
+}

@@ -15,6 +15,9 @@ G_DECLARE_INTERFACE (BerthDriver, berth_driver, BERTH, DRIVER, GObject)
  * @deactivate: the plugin is being disabled
  * @get_holders: what holds the plugin now (volume names, ...); a plugin with
  *   holders is not disabled or removed without force
+ * @activate_with_details: optional; as @activate, with what a driver may need
+ *   to know of the plugin besides its socket (see
+ *   berth_driver_activate_with_details())
  *
  * One driver type. A new driver type is one new module implementing this;
  * the engine never changes for it.
@@ -35,9 +38,16 @@ struct _BerthDriverInterface
                           GCancellable *cancellable,
                           GError **error);
   GStrv (*get_holders) (BerthDriver *self, const gchar *plugin_id);
+  gboolean (*activate_with_details) (BerthDriver *self,
+                                     const gchar *plugin_id,
+                                     const gchar *plugin_name,
+                                     const gchar *socket_path,
+                                     GVariant *details,
+                                     GCancellable *cancellable,
+                                     GError **error);
 
   /*< private >*/
-  gpointer padding[16];
+  gpointer padding[15];
 };
 
 const gchar *const *berth_driver_get_types (BerthDriver *self);
@@ -53,5 +63,18 @@ gboolean berth_driver_deactivate (BerthDriver *self,
                                   GCancellable *cancellable,
                                   GError **error);
 GStrv berth_driver_get_holders (BerthDriver *self, const gchar *plugin_id);
+
+/* keys of the details given to berth_driver_activate_with_details() */
+#define BERTH_DRIVER_DETAIL_PROPAGATED_MOUNT      "propagated-mount"
+#define BERTH_DRIVER_DETAIL_PROPAGATED_MOUNT_HOST "propagated-mount-host"
+#define BERTH_DRIVER_DETAIL_ROOTFS                "rootfs"
+
+gboolean berth_driver_activate_with_details (BerthDriver *self,
+                                             const gchar *plugin_id,
+                                             const gchar *plugin_name,
+                                             const gchar *socket_path,
+                                             GVariant *details,
+                                             GCancellable *cancellable,
+                                             GError **error);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "berth-module.h"
 #include "berth-oci-spec.h"
 #include "berth-paths.h"
+#include "berth-plugin-client.h"
 #include "berth-plugin-config.h"
 #include "berth-plugin-settings.h"
 #include "berth-reference.h"
@@ -20,3 +21,5 @@
 #include "berth-snapshotter.h"
 #include "berth-template.h"
 #include "berth-transport.h"
+#include "berth-volume.h"
+#include "berth-volumes.h"

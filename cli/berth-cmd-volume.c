@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BerthCli"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "berth-cli.h"
+#include "berth-template.h"
+
+/* `berth volume …`: docker's words, flags, tables and messages, and
+ * `mount`/`unmount` for scripts. */
+
+#define VOLUMES_INTERFACE "org.berth.Berth1.Volumes"
+#define VOLUME_INTERFACE  "org.berth.Berth1.Volume"
+
+static GVariant *
+strings_to_dict (gchar **pairs, const gchar *what, GError **error)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++)
+    {
+      const gchar *eq = strchr (pairs[i], '=');
+      g_autofree gchar *key = eq != NULL ? g_strndup (pairs[i], eq - pairs[i]) : g_strdup (pairs[i]);
+      if (key[0] == '\0')
+        {
+          g_variant_builder_clear (&builder);
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                       "invalid argument \"%s\" for \"%s\" flag: key can't be empty", pairs[i],
+                       what);
+          return NULL;
+        }
+      g_variant_builder_add (&builder, "{ss}", key, eq != NULL ? eq + 1 : "");
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static gint
+volume_create (BerthCli *cli, gint argc, gchar **argv)
+{
+  g_autofree gchar *driver = NULL;
+  g_autofree gchar *name = NULL;
+  g_auto(GStrv) opts = NULL;
+  g_auto(GStrv) labels = NULL;
+  const GOptionEntry entries[] = {
+    { "driver", 'd', 0, G_OPTION_ARG_STRING, &driver, "Specify volume driver name (default \"local\")", "string" },
+    { "label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &labels, "Set metadata for a volume", "list" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Specify volume name", "string" },
+    { "opt", 'o', 0, G_OPTION_ARG_STRING_ARRAY, &opts, "Set driver specific options", "map" },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariant *options, *label_dict;
+  const gchar *created;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] [VOLUME]", "Create a volume", entries, 0, 1, &argc, &argv,
+                        &exit_code))
+    return exit_code;
+  if (argc == 2)
+    {
+      if (name != NULL && !g_str_equal (name, argv[1]))
+        {
+          g_printerr ("berth: conflicting options: either specify --name or provide positional "
+                      "arg, not both\n");
+          return BERTH_EXIT_ERROR;
+        }
+      g_free (name);
+      name = g_strdup (argv[1]);
+    }
+  options = strings_to_dict (opts, "--opt", &error);
+  if (options == NULL)
+    return berth_cli_fail (cli, error);
+  label_dict = strings_to_dict (labels, "--label", &error);
+  if (label_dict == NULL)
+    {
+      g_variant_unref (g_variant_ref_sink (options));
+      return berth_cli_fail (cli, error);
+    }
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "Create",
+                          g_variant_new ("(ss@a{ss}@a{ss})", name != NULL ? name : "",
+                                         driver != NULL ? driver : "local", options, label_dict),
+                          G_VARIANT_TYPE ("(s)"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_variant_get (reply, "(&s)", &created);
+  g_print ("%s\n", created);
+  return BERTH_EXIT_OK;
+}
+
+static gchar *
+labels_text (GVariantDict *props)
+{
+  g_autoptr(GVariant) labels = g_variant_dict_lookup_value (props, "Labels", G_VARIANT_TYPE ("a{ss}"));
+  g_autoptr(GString) out = g_string_new (NULL);
+  GVariantIter iter;
+  const gchar *k, *v;
+
+  if (labels == NULL)
+    return g_strdup ("");
+  g_variant_iter_init (&iter, labels);
+  while (g_variant_iter_next (&iter, "{&s&s}", &k, &v))
+    g_string_append_printf (out, "%s%s=%s", out->len > 0 ? "," : "", k, v);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+volume_matches (GVariantDict *props, gchar **filters, GError **error)
+{
+  for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
+    {
+      const gchar *eq = strchr (filters[i], '=');
+      g_autofree gchar *key = eq != NULL ? g_strndup (filters[i], eq - filters[i]) : g_strdup (filters[i]);
+      const gchar *value = eq != NULL ? eq + 1 : "";
+
+      if (g_str_equal (key, "name"))
+        {
+          if (strstr (berth_cli_dict_string (props, "Name"), value) == NULL)
+            return FALSE;
+        }
+      else if (g_str_equal (key, "driver"))
+        {
+          const gchar *driver = berth_cli_dict_string (props, "Driver");
+          g_autofree gchar *tagged = g_strdup_printf ("%s:latest", value);
+          if (!g_str_equal (driver, value) && !g_str_equal (driver, tagged))
+            return FALSE;
+        }
+      else if (g_str_equal (key, "dangling"))
+        {
+          gboolean want;
+          if (g_str_equal (value, "true") || g_str_equal (value, "1"))
+            want = TRUE;
+          else if (g_str_equal (value, "false") || g_str_equal (value, "0"))
+            want = FALSE;
+          else
+            {
+              g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                           "invalid filter 'dangling=%s'", value);
+              return FALSE;
+            }
+          if ((berth_cli_dict_uint (props, "Mounts") == 0) != want)
+            return FALSE;
+        }
+      else if (g_str_equal (key, "label"))
+        {
+          g_autoptr(GVariant) labels = g_variant_dict_lookup_value (props, "Labels", G_VARIANT_TYPE ("a{ss}"));
+          const gchar *leq = strchr (value, '=');
+          g_autofree gchar *lkey = leq != NULL ? g_strndup (value, leq - value) : g_strdup (value);
+          const gchar *have = NULL;
+          if (labels == NULL || !g_variant_lookup (labels, lkey, "&s", &have) ||
+              (leq != NULL && !g_str_equal (have, leq + 1)))
+            return FALSE;
+        }
+      else
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "invalid filter '%s'",
+                       key);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gint
+compare_volumes (gconstpointer a, gconstpointer b)
+{
+  GVariantDict *x = *(GVariantDict **)a, *y = *(GVariantDict **)b;
+  return berth_natural_compare (berth_cli_dict_string (x, "Name"), berth_cli_dict_string (y, "Name"));
+}
+
+static GVariant *
+volume_row (GVariantDict *props)
+{
+  g_autofree gchar *labels = labels_text (props);
+  return g_variant_new_parsed ("{'Driver': <%s>, 'Labels': <%s>, 'Mountpoint': <%s>, 'Name': <%s>, "
+                              "'Scope': <%s>}",
+                              berth_cli_dict_string (props, "Driver"), labels,
+                              berth_cli_dict_string (props, "Mountpoint"),
+                              berth_cli_dict_string (props, "Name"),
+                              berth_cli_dict_string (props, "Scope"));
+}
+
+static gint
+volume_ls (BerthCli *cli, gint argc, gchar **argv)
+{
+  gboolean quiet = FALSE;
+  g_auto(GStrv) filters = NULL;
+  g_autofree gchar *format = NULL;
+  const GOptionEntry entries[] = {
+    { "filter", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &filters, "Provide filter values (e.g. \"dangling=true\")", "filter" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Format output using a custom template: 'table' | 'table TEMPLATE' | 'json' | 'TEMPLATE'", "string" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Only display volume names", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) objects = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_dict_unref);
+  g_autoptr(BerthTemplate) template = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  GVariantIter iter;
+  GVariant *interfaces;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "[OPTIONS]", "List volumes", entries, 0, 0, &argc, &argv, &exit_code))
+    return exit_code;
+  if (cli->json && format == NULL)
+    format = g_strdup ("json");
+  if (format != NULL && !g_str_equal (format, "json") && !g_str_equal (format, "table"))
+    {
+      const gchar *text = g_str_has_prefix (format, "table ") ? format + 6 : format;
+      template = berth_template_new (text, &error);
+      if (template == NULL)
+        return berth_cli_fail (cli, error);
+    }
+
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, "org.freedesktop.DBus.ObjectManager",
+                          "GetManagedObjects", NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  objects = g_variant_get_child_value (reply, 0);
+  g_variant_iter_init (&iter, objects);
+  while (g_variant_iter_next (&iter, "{&o@a{sa{sv}}}", NULL, &interfaces))
+    {
+      g_autoptr(GVariant) owned = interfaces;
+      g_autoptr(GVariant) props = g_variant_lookup_value (interfaces, VOLUME_INTERFACE,
+                                                          G_VARIANT_TYPE_VARDICT);
+      GVariantDict *dict;
+      if (props == NULL)
+        continue;
+      dict = g_variant_dict_new (props);
+      if (!volume_matches (dict, filters, &error))
+        {
+          g_variant_dict_unref (dict);
+          if (error != NULL)
+            return berth_cli_fail (cli, error);
+          continue;
+        }
+      g_ptr_array_add (rows, dict);
+    }
+  g_ptr_array_sort (rows, compare_volumes);
+
+  if (quiet)
+    for (guint i = 0; i < rows->len; i++)
+      g_string_append_printf (out, "%s\n", berth_cli_dict_string (rows->pdata[i], "Name"));
+  else if (format != NULL && g_str_equal (format, "json"))
+    for (guint i = 0; i < rows->len; i++)
+      {
+        g_autoptr(GVariant) row = g_variant_ref_sink (volume_row (rows->pdata[i]));
+        berth_json_append_variant (out, row, FALSE, 0);
+        g_string_append_c (out, '\n');
+      }
+  else if (template != NULL)
+    for (guint i = 0; i < rows->len; i++)
+      {
+        g_autoptr(GVariant) row = g_variant_ref_sink (volume_row (rows->pdata[i]));
+        g_autofree gchar *line = berth_template_render (template, row, &error);
+        if (line == NULL)
+          return berth_cli_fail (cli, error);
+        g_string_append_printf (out, "%s\n", line);
+      }
+  else
+    {
+      g_autoptr(BerthTable) t = berth_table_new (10, 3);
+      berth_table_add_row (t, "DRIVER", "VOLUME NAME", NULL);
+      for (guint i = 0; i < rows->len; i++)
+        berth_table_add_row (t, berth_cli_dict_string (rows->pdata[i], "Driver"),
+                             berth_cli_dict_string (rows->pdata[i], "Name"), NULL);
+      berth_table_print (t, out);
+    }
+  fputs (out->str, stdout);
+  return BERTH_EXIT_OK;
+}
+
+static gint
+volume_inspect (BerthCli *cli, gint argc, gchar **argv)
+{
+  g_autofree gchar *format = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Format output using a custom template: 'json' | 'TEMPLATE'", "string" },
+    { NULL },
+  };
+  g_autoptr(BerthTemplate) template = NULL;
+  g_autoptr(GString) joined = g_string_new ("[");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint found = 0;
+  gint status = BERTH_EXIT_OK;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] VOLUME [VOLUME...]", "Display detailed information on one or more volumes",
+                        entries, 1, -1, &argc, &argv, &exit_code))
+    return exit_code;
+  if (format != NULL && !g_str_equal (format, "json"))
+    {
+      template = berth_template_new (format, &error);
+      if (template == NULL)
+        return berth_cli_fail (cli, error);
+    }
+  for (gint i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GVariant) reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "Inspect",
+                                                  g_variant_new ("(s)", argv[i]),
+                                                  G_VARIANT_TYPE ("(sv)"), &local_error);
+      const gchar *json;
+      g_autoptr(GVariant) value = NULL;
+
+      if (reply == NULL)
+        {
+          if (!g_dbus_error_is_remote_error (local_error))
+            return berth_cli_fail (cli, local_error);
+          g_dbus_error_strip_remote_error (local_error);
+          g_printerr ("Error response from daemon: %s\n", local_error->message);
+          status = BERTH_EXIT_ERROR;
+          continue;
+        }
+      g_variant_get (reply, "(&sv)", &json, &value);
+      if (template != NULL)
+        {
+          g_autofree gchar *line = berth_template_render (template, value, &error);
+          if (line == NULL)
+            return berth_cli_fail (cli, error);
+          g_string_append_printf (out, "%s\n", line);
+        }
+      else
+        {
+          if (found > 0)
+            g_string_append_c (joined, ',');
+          g_string_append (joined, json);
+        }
+      found++;
+    }
+  if (template == NULL)
+    {
+      g_autofree gchar *indented = NULL;
+      g_string_append_c (joined, ']');
+      indented = berth_json_indent (joined->str);
+      g_string_append_printf (out, "%s\n", indented);
+    }
+  fputs (out->str, stdout);
+  return status;
+}
+
+static gint
+volume_rm (BerthCli *cli, gint argc, gchar **argv)
+{
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Force the removal of one or more volumes", NULL },
+    { NULL },
+  };
+  gint status = BERTH_EXIT_OK;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] VOLUME [VOLUME...]", "Remove one or more volumes", entries,
+                        1, -1, &argc, &argv, &exit_code))
+    return exit_code;
+  for (gint i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "Remove",
+                                                  g_variant_new ("(sb)", argv[i], force), NULL,
+                                                  &error);
+      if (reply == NULL)
+        {
+          berth_cli_fail (cli, error);
+          status = BERTH_EXIT_ERROR;
+          if (cli->bus == NULL)
+            break;
+          continue;
+        }
+      g_print ("%s\n", argv[i]);
+    }
+  return status;
+}
+
+static gint
+volume_prune (BerthCli *cli, gint argc, gchar **argv)
+{
+  gboolean all = FALSE, force = FALSE;
+  g_auto(GStrv) filters = NULL;
+  const GOptionEntry entries[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Remove all unused volumes, not just anonymous ones", NULL },
+    { "filter", 0, 0, G_OPTION_ARG_STRING_ARRAY, &filters, "Provide filter values (e.g. \"label=<label>\")", "filter" },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force, "Do not prompt for confirmation", NULL },
+    { NULL },
+  };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree const gchar **deleted = NULL;
+  g_autofree gchar *reclaimed_text = NULL;
+  guint64 reclaimed = 0;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "[OPTIONS]", "Remove unused volumes", entries, 0, 0, &argc, &argv,
+                        &exit_code))
+    return exit_code;
+  if (!force)
+    {
+      gchar answer[16] = { 0 };
+      g_print ("WARNING! This will remove %s volumes not used by at least one mount.\n"
+               "Are you sure you want to continue? [y/N] ",
+               all ? "all local" : "anonymous local");
+      fflush (stdout);
+      if (fgets (answer, sizeof answer, stdin) == NULL || (g_strstrip (answer)[0] != 'y' &&
+                                                            answer[0] != 'Y'))
+        return BERTH_EXIT_OK;
+    }
+  g_strv_builder_addv (builder, (const gchar **)(filters != NULL ? filters : (gchar *[]){ NULL }));
+  if (all)
+    g_strv_builder_add (builder, "all=true");
+  request = g_strv_builder_end (builder);
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "Prune",
+                          g_variant_new ("(^as)", request), G_VARIANT_TYPE ("(ast)"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_variant_get (reply, "(^a&st)", &deleted, &reclaimed);
+  if (deleted[0] != NULL)
+    {
+      g_print ("Deleted Volumes:\n");
+      for (guint i = 0; deleted[i] != NULL; i++)
+        g_print ("%s\n", deleted[i]);
+      g_print ("\n");
+    }
+  reclaimed_text = berth_human_size (reclaimed);
+  g_print ("Total reclaimed space: %s\n", reclaimed_text);
+  return BERTH_EXIT_OK;
+}
+
+static gint
+volume_mount (BerthCli *cli, gint argc, gchar **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const gchar *path, *id;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "VOLUME",
+                        "Mount a volume through its driver and print where (first line) and the "
+                        "mount's ID (second line); it stays mounted until berth volume unmount",
+                        NULL, 1, 1, &argc, &argv, &exit_code))
+    return exit_code;
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "Mount",
+                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(ss)"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_variant_get (reply, "(&s&s)", &path, &id);
+  g_print ("%s\n%s\n", path, id);
+  return BERTH_EXIT_OK;
+}
+
+static gint
+volume_unmount (BerthCli *cli, gint argc, gchar **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, "VOLUME ID", "Release a mount made by berth volume mount", NULL, 2, 2,
+                        &argc, &argv, &exit_code))
+    return exit_code;
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "Unmount",
+                          g_variant_new ("(ss)", argv[1], argv[2]), NULL, &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  return BERTH_EXIT_OK;
+}
+
+const BerthCommand berth_cmd_volume[] = {
+  { "create", "Create a volume", volume_create, NULL },
+  { "inspect", "Display detailed information on one or more volumes", volume_inspect, NULL },
+  { "ls", "List volumes", volume_ls, NULL },
+  { "list", NULL, volume_ls, NULL },
+  { "mount", "Mount a volume and print where", volume_mount, NULL },
+  { "prune", "Remove unused volumes", volume_prune, NULL },
+  { "rm", "Remove one or more volumes", volume_rm, NULL },
+  { "remove", NULL, volume_rm, NULL },
+  { "unmount", "Release a mount made by berth volume mount", volume_unmount, NULL },
+  { NULL },
+};

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* volumes through the real berth CLI and a real berthd: the local driver,
+ * and the example sshfs plugin under runc against a real sshd */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "berth-test-harness.h"
+#include "sshd-fixture.h"
+
+static BerthTestDaemon *
+start_daemon (void)
+{
+  BerthTestDaemon *d = berth_test_daemon_new ();
+  g_autoptr(GError) error = NULL;
+
+  berth_test_daemon_use_build_modules (d);
+  if (!berth_test_daemon_start (d, NULL, &error))
+    g_error ("cannot start berthd: %s", error->message);
+  return d;
+}
+
+static void
+assert_fails (BerthTestResult *r, const gchar *err_part)
+{
+  g_assert_cmpint (r->status, ==, 1);
+  if (strstr (r->err, err_part) == NULL)
+    g_error ("stderr \"%s\" does not contain \"%s\"", r->err, err_part);
+}
+
+static void
+test_local (void)
+{
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autofree gchar *anonymous = NULL;
+  g_autofree gchar *ls = NULL;
+  g_autofree gchar *mount = NULL;
+  g_auto(GStrv) mount_lines = NULL;
+  g_autoptr(BerthTestResult) r = NULL;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root");
+      return;
+    }
+  d = start_daemon ();
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "ls", NULL), ==, "DRIVER    VOLUME NAME\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "create", "--name", "data", "--label", "tier=db", NULL), ==, "data\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "create", "other", NULL), ==, "other\n");
+  anonymous = berth_test_run_ok (d, "volume", "create", NULL);
+  g_strchomp (anonymous);
+  g_assert_cmpuint (strlen (anonymous), ==, 64);
+
+  ls = berth_test_run_ok (d, "volume", "ls", NULL);
+  {
+    g_autofree gchar *expected = g_strdup_printf ("DRIVER    VOLUME NAME\nlocal     %s\nlocal     data\nlocal     other\n", anonymous);
+    g_assert_cmpstr (ls, ==, expected);
+  }
+  {
+    g_autofree gchar *labelled = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "label=tier=db", NULL);
+    g_autofree gchar *named = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "name=oth", NULL);
+    g_autofree gchar *json = berth_test_run_ok (d, "volume", "ls", "--format", "json", "--filter", "name=data", NULL);
+    g_assert_cmpstr (labelled, ==, "data\n");
+    g_assert_cmpstr (named, ==, "other\n");
+    g_assert_true (g_str_has_prefix (json, "{\"Driver\":\"local\",\"Labels\":\"tier=db\",\"Mountpoint\":\""));
+  }
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "ls", "--filter", "bogus=1", NULL);
+  assert_fails (r, "invalid filter 'bogus'");
+  g_clear_pointer (&r, berth_test_result_free);
+
+  {
+    g_autofree gchar *inspect = berth_test_run_ok (d, "volume", "inspect", "data", NULL);
+    g_autofree gchar *driver = berth_test_run_ok (d, "volume", "inspect", "-f", "{{.Driver}} {{.Scope}} {{.Labels.tier}}", "data", NULL);
+    g_assert_true (g_str_has_prefix (inspect, "[\n    {\n        \"CreatedAt\": \""));
+    g_assert_nonnull (strstr (inspect, "        \"Driver\": \"local\",\n"));
+    g_assert_nonnull (strstr (inspect, "        \"Name\": \"data\",\n"));
+    g_assert_cmpstr (driver, ==, "local local db\n");
+  }
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "inspect", "nosuch", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_cmpstr (r->out, ==, "[]\n");
+  g_clear_pointer (&r, berth_test_result_free);
+
+  /* mount: a host path and an ID; the volume is held until unmount */
+  mount = berth_test_run_ok (d, "volume", "mount", "data", NULL);
+  mount_lines = g_strsplit (mount, "\n", -1);
+  g_assert_cmpuint (g_strv_length (mount_lines), ==, 3);
+  g_assert_true (g_file_test (mount_lines[0], G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (strlen (mount_lines[1]), ==, 64);
+  {
+    g_autofree gchar *file = g_build_filename (mount_lines[0], "hello", NULL);
+    g_autoptr(GError) error = NULL;
+    g_file_set_contents (file, "kept", -1, &error);
+    g_assert_no_error (error);
+  }
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "rm", "data", NULL);
+  assert_fails (r, "volume is in use");
+  g_clear_pointer (&r, berth_test_result_free);
+
+  /* the volume and its mount survive a restart */
+  berth_test_daemon_stop (d, SIGKILL);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_true (berth_test_daemon_start (d, NULL, &error));
+  }
+  {
+    g_autofree gchar *held = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "dangling=false", NULL);
+    g_assert_cmpstr (held, ==, "data\n");
+  }
+  g_free (berth_test_run_ok (d, "volume", "unmount", "data", mount_lines[1], NULL));
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "unmount", "data", mount_lines[1], NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_clear_pointer (&r, berth_test_result_free);
+
+  /* prune takes the anonymous one only; rm takes the rest */
+  {
+    g_autofree gchar *pruned = berth_test_run_ok (d, "volume", "prune", "-f", NULL);
+    g_autofree gchar *expected = g_strdup_printf ("Deleted Volumes:\n%s\n\n", anonymous);
+    g_assert_true (g_str_has_prefix (pruned, expected));
+    g_assert_nonnull (strstr (pruned, "Total reclaimed space: "));
+  }
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "rm", "data", "other", NULL), ==, "data\nother\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "ls", "-q", NULL), ==, "");
+
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "create", "-d", "nosuch", "--name", "x", NULL);
+  assert_fails (r, "create x: error looking up volume plugin nosuch: plugin \"nosuch\" not found");
+}
+
+static void
+test_sshfs (void)
+{
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autofree gchar *keys = NULL;
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *state = NULL;
+  g_autofree gchar *remote = NULL;
+  g_autofree gchar *sshcmd = NULL;
+  g_autofree gchar *port_opt = NULL;
+  g_autofree gchar *mount = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GSubprocess) sshd = NULL;
+  g_autoptr(BerthTestResult) r = NULL;
+  guint16 port = 0;
+
+  if (getuid () != 0 || !g_file_test (TEST_SSHD, G_FILE_TEST_IS_EXECUTABLE) ||
+      !g_file_test ("/dev/fuse", G_FILE_TEST_EXISTS) || g_find_program_in_path ("runc") == NULL)
+    {
+      g_test_skip ("needs root, sshd, /dev/fuse and runc");
+      return;
+    }
+  d = start_daemon ();
+  keys = g_build_filename (d->tmp, "keys", NULL);
+  state = g_build_filename (d->tmp, "state", NULL);
+  remote = g_build_filename (d->tmp, "remote", NULL);
+  g_assert_no_errno (g_mkdir_with_parents (keys, 0700));
+  g_assert_no_errno (g_mkdir_with_parents (state, 0700));
+  g_assert_no_errno (g_mkdir_with_parents (remote, 0755));
+  {
+    g_autofree gchar *file = g_build_filename (remote, "remote-file.txt", NULL);
+    g_autoptr(GError) error = NULL;
+    g_file_set_contents (file, "through sshfs\n", -1, &error);
+    g_assert_no_error (error);
+  }
+  key = g_build_filename (keys, "id_test", NULL);
+  sshd = test_sshd_start (d->tmp, key, &port);
+
+  {
+    g_autofree gchar *state_arg = g_strdup_printf ("state.source=%s", state);
+    g_autofree gchar *keys_arg = g_strdup_printf ("sshkey.source=%s", keys);
+    g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs", berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN"), NULL));
+    g_free (berth_test_run_ok (d, "plugin", "set", "vieux/sshfs", state_arg, keys_arg, NULL));
+    g_free (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL));
+  }
+  sshcmd = g_strdup_printf ("sshcmd=root@127.0.0.1:%s", remote);
+  port_opt = g_strdup_printf ("port=%u", port);
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "create", "-d", "vieux/sshfs", "--name", "sshvolume",
+                                      "-o", sshcmd, "-o", port_opt, "-o", "IdentityFile=/root/.ssh/id_test",
+                                      "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", NULL),
+                   ==, "sshvolume\n");
+  {
+    g_autofree gchar *ls = berth_test_run_ok (d, "volume", "ls", NULL);
+    g_autofree gchar *driver = berth_test_run_ok (d, "volume", "inspect", "-f", "{{.Driver}} {{.Options.port}}", "sshvolume", NULL);
+    g_autofree gchar *expected = g_strdup_printf ("vieux/sshfs:latest %u\n", port);
+    g_assert_cmpstr (ls, ==, "DRIVER               VOLUME NAME\nvieux/sshfs:latest   sshvolume\n");
+    g_assert_cmpstr (driver, ==, expected);
+  }
+
+  /* the remote file, read on the host through the plugin's mount */
+  mount = berth_test_run_ok (d, "volume", "mount", "sshvolume", NULL);
+  lines = g_strsplit (mount, "\n", -1);
+  {
+    g_autofree gchar *file = g_build_filename (lines[0], "remote-file.txt", NULL);
+    g_autofree gchar *contents = NULL;
+    g_autoptr(GError) error = NULL;
+    g_file_get_contents (file, &contents, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (contents, ==, "through sshfs\n");
+  }
+
+  /* a plugin with volumes is held, and the error says by what */
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "disable", "vieux/sshfs", NULL);
+  assert_fails (r, "sshvolume");
+  g_clear_pointer (&r, berth_test_result_free);
+
+  g_free (berth_test_run_ok (d, "volume", "unmount", "sshvolume", lines[1], NULL));
+  g_assert_false (test_is_mounted (lines[0]));
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "rm", "sshvolume", NULL), ==, "sshvolume\n");
+  g_free (berth_test_run_ok (d, "plugin", "disable", "vieux/sshfs", NULL));
+  g_free (berth_test_run_ok (d, "plugin", "rm", "vieux/sshfs", NULL));
+  g_subprocess_force_exit (sshd);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/volumes/local", test_local);
+  g_test_add_func ("/volumes/sshfs", test_sshfs);
+  return g_test_run ();
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * FakeBehaviour:
+ * @FAKE_OK: answers as a working volume plugin keeping volumes in memory
+ * @FAKE_ERR: 200 with `{"Err":"boom"}`
+ * @FAKE_ERR_500: 500 with `{"Err":"nope"}`
+ * @FAKE_TEXT_500: 500 with a plain text body
+ * @FAKE_MALFORMED: 200 with a body that is not JSON
+ * @FAKE_HUGE: 200 with a 2 MiB body
+ * @FAKE_HANG: reads the request and never answers
+ * @FAKE_CLOSE: reads the request and closes the connection
+ * @FAKE_DIE: sends half of its answer and closes the connection
+ * @FAKE_CHUNKED: answers as @FAKE_OK, chunked
+ */
+typedef enum
+{
+  FAKE_OK,
+  FAKE_ERR,
+  FAKE_ERR_500,
+  FAKE_TEXT_500,
+  FAKE_MALFORMED,
+  FAKE_HUGE,
+  FAKE_HANG,
+  FAKE_CLOSE,
+  FAKE_DIE,
+  FAKE_CHUNKED,
+} FakeBehaviour;
+
+typedef struct _FakePlugin FakePlugin;
+
+FakePlugin *fake_plugin_new (const gchar *socket_path);
+void fake_plugin_free (FakePlugin *self);
+void fake_plugin_set (FakePlugin *self, const gchar *method, FakeBehaviour behaviour);
+void fake_plugin_set_mount_root (FakePlugin *self, const gchar *root);
+guint fake_plugin_calls (FakePlugin *self, const gchar *method);
+gchar *fake_plugin_last_request (FakePlugin *self, const gchar *method);
+gboolean fake_plugin_has_volume (FakePlugin *self, const gchar *name);
+void fake_plugin_forget (FakePlugin *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakePlugin, fake_plugin_free)
+
+G_END_DECLS
