@@ -13,6 +13,22 @@ berth_transport_default_init (BerthTransportInterface *iface)
 {
 }
 
+/* a missing async vfunc still calls back, with the error */
+static gboolean
+report_missing (BerthTransport *self,
+                gpointer vfunc,
+                gpointer tag,
+                const gchar *name,
+                GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  if (vfunc != NULL)
+    return FALSE;
+  g_task_report_new_error (self, callback, user_data, tag, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                           "%s does not implement %s", G_OBJECT_TYPE_NAME (self), name);
+  return TRUE;
+}
+
 /**
  * berth_transport_handles_scheme:
  * @self: a #BerthTransport
@@ -30,28 +46,226 @@ berth_transport_handles_scheme (BerthTransport *self, const gchar *scheme)
 }
 
 /**
- * berth_transport_fetch_manifest:
+ * berth_transport_phase_to_string:
+ * @phase: a #BerthTransportPhase
+ *
+ * Returns: Docker's words for @phase, e.g. `Pulling fs layer`
+ */
+const gchar *
+berth_transport_phase_to_string (BerthTransportPhase phase)
+{
+  switch (phase)
+    {
+      case BERTH_TRANSPORT_PHASE_WAITING:
+        return "Waiting";
+      case BERTH_TRANSPORT_PHASE_PULLING_FS_LAYER:
+        return "Pulling fs layer";
+      case BERTH_TRANSPORT_PHASE_DOWNLOADING:
+        return "Downloading";
+      case BERTH_TRANSPORT_PHASE_DOWNLOAD_COMPLETE:
+        return "Download complete";
+      case BERTH_TRANSPORT_PHASE_ALREADY_EXISTS:
+        return "Already exists";
+      case BERTH_TRANSPORT_PHASE_RETRYING:
+        return "Retrying";
+      case BERTH_TRANSPORT_PHASE_PREPARING:
+        return "Preparing";
+      case BERTH_TRANSPORT_PHASE_UPLOADING:
+        return "Uploading";
+      case BERTH_TRANSPORT_PHASE_UPLOAD_COMPLETE:
+        return "Upload complete";
+      case BERTH_TRANSPORT_PHASE_LAYER_ALREADY_EXISTS:
+        return "Layer already exists";
+      default:
+        return "";
+    }
+}
+
+/**
+ * berth_transport_resolve_async:
  * @self: a #BerthTransport
- * @reference: a normalised reference
- * @out_media_type: (out) (optional): the manifest's media type
- * @out_digest: (out) (optional): the manifest's digest
+ * @reference: a reference, e.g. `localhost:5000/vieux/sshfs:latest`
+ * @flags: %BERTH_TRANSPORT_FLAGS_PLUGIN for a plugin
  * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Resolves @reference to one manifest (choosing this host's platform from
+ * an index) and fetches its config blob, verified, into memory. Nothing is
+ * stored: this is what the privileges of a plugin are computed from before
+ * the user grants them.
+ */
+void
+berth_transport_resolve_async (BerthTransport *self,
+                               const gchar *reference,
+                               BerthTransportFlags flags,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  BerthTransportInterface *iface;
+  g_return_if_fail (BERTH_IS_TRANSPORT (self));
+  g_return_if_fail (reference != NULL);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  if (report_missing (self, iface->resolve_async, berth_transport_resolve_async, "resolve",
+                      callback, user_data))
+    return;
+  iface->resolve_async (self, reference, flags, cancellable, callback, user_data);
+}
+
+/**
+ * berth_transport_resolve_finish:
+ * @self: a #BerthTransport
+ * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
- * Returns: (transfer full): the manifest's bytes
+ * Returns: (transfer full): the manifest, with its reference, config bytes
+ *   and the index it came through set, or %NULL
  */
-GBytes *
-berth_transport_fetch_manifest (BerthTransport *self,
-                                const gchar *reference,
-                                gchar **out_media_type,
-                                gchar **out_digest,
-                                GCancellable *cancellable,
-                                GError **error)
+BerthRegistryManifest *
+berth_transport_resolve_finish (BerthTransport *self, GAsyncResult *result, GError **error)
 {
   BerthTransportInterface *iface;
   g_return_val_if_fail (BERTH_IS_TRANSPORT (self), NULL);
-  g_return_val_if_fail (reference != NULL, NULL);
+  if (g_async_result_is_tagged (result, berth_transport_resolve_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
   iface = BERTH_TRANSPORT_GET_IFACE (self);
-  BERTH_IFACE_DISPATCH (iface, fetch_manifest, self, error, NULL);
-  return iface->fetch_manifest (self, reference, out_media_type, out_digest, cancellable, error);
+  BERTH_IFACE_DISPATCH (iface, resolve_finish, self, error, NULL);
+  return iface->resolve_finish (self, result, error);
+}
+
+/**
+ * berth_transport_pull_async:
+ * @self: a #BerthTransport
+ * @manifest: what berth_transport_resolve_finish() returned
+ * @store: the content store to pull into
+ * @flags: as given to berth_transport_resolve_async()
+ * @progress: (nullable) (scope notified): per-blob progress
+ * @progress_data: data for @progress
+ * @progress_notify: (nullable): frees @progress_data once done
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Stores the config, the layers and then the manifest (and index) in
+ * @store. Each blob is verified against its digest and size while it
+ * streams; a broken transfer resumes with `Range`. On failure no partial
+ * blob is left; whole blobs already stored stay for the next attempt.
+ */
+void
+berth_transport_pull_async (BerthTransport *self,
+                            BerthRegistryManifest *manifest,
+                            BerthContentStore *store,
+                            BerthTransportFlags flags,
+                            BerthTransportProgressFunc progress,
+                            gpointer progress_data,
+                            GDestroyNotify progress_notify,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  BerthTransportInterface *iface;
+  g_return_if_fail (BERTH_IS_TRANSPORT (self));
+  g_return_if_fail (manifest != NULL);
+  g_return_if_fail (BERTH_IS_CONTENT_STORE (store));
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  if (report_missing (self, iface->pull_async, berth_transport_pull_async, "pull", callback,
+                      user_data))
+    {
+      if (progress_notify != NULL)
+        progress_notify (progress_data);
+      return;
+    }
+  iface->pull_async (self, manifest, store, flags, progress, progress_data, progress_notify,
+                     cancellable, callback, user_data);
+}
+
+/**
+ * berth_transport_pull_finish:
+ * @self: a #BerthTransport
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE once everything is stored
+ */
+gboolean
+berth_transport_pull_finish (BerthTransport *self, GAsyncResult *result, GError **error)
+{
+  BerthTransportInterface *iface;
+  g_return_val_if_fail (BERTH_IS_TRANSPORT (self), FALSE);
+  if (g_async_result_is_tagged (result, berth_transport_pull_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, pull_finish, self, error, FALSE);
+  return iface->pull_finish (self, result, error);
+}
+
+/**
+ * berth_transport_push_async:
+ * @self: a #BerthTransport
+ * @reference: where to push, e.g. `localhost:5000/me/plugin:1.0`
+ * @store: the content store holding the blobs @manifest names
+ * @manifest: the manifest's exact bytes (kept, so digests stay)
+ * @media_type: the manifest's media type, sent as its `Content-Type`
+ * @flags: %BERTH_TRANSPORT_FLAGS_PLUGIN for a plugin
+ * @progress: (nullable) (scope notified): per-blob progress
+ * @progress_data: data for @progress
+ * @progress_notify: (nullable): frees @progress_data once done
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Uploads the config and layers @manifest names (those the registry has
+ * already are skipped), then puts the manifest under @reference's tag.
+ */
+void
+berth_transport_push_async (BerthTransport *self,
+                            const gchar *reference,
+                            BerthContentStore *store,
+                            GBytes *manifest,
+                            const gchar *media_type,
+                            BerthTransportFlags flags,
+                            BerthTransportProgressFunc progress,
+                            gpointer progress_data,
+                            GDestroyNotify progress_notify,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  BerthTransportInterface *iface;
+  g_return_if_fail (BERTH_IS_TRANSPORT (self));
+  g_return_if_fail (reference != NULL);
+  g_return_if_fail (BERTH_IS_CONTENT_STORE (store));
+  g_return_if_fail (manifest != NULL);
+  g_return_if_fail (media_type != NULL);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  if (report_missing (self, iface->push_async, berth_transport_push_async, "push", callback,
+                      user_data))
+    {
+      if (progress_notify != NULL)
+        progress_notify (progress_data);
+      return;
+    }
+  iface->push_async (self, reference, store, manifest, media_type, flags, progress, progress_data,
+                     progress_notify, cancellable, callback, user_data);
+}
+
+/**
+ * berth_transport_push_finish:
+ * @self: a #BerthTransport
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the pushed manifest's digest, or %NULL
+ */
+gchar *
+berth_transport_push_finish (BerthTransport *self, GAsyncResult *result, GError **error)
+{
+  BerthTransportInterface *iface;
+  g_return_val_if_fail (BERTH_IS_TRANSPORT (self), NULL);
+  if (g_async_result_is_tagged (result, berth_transport_push_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, push_finish, self, error, NULL);
+  return iface->push_finish (self, result, error);
 }

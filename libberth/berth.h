@@ -17,6 +17,7 @@
 #include "berth-plugin-config.h"
 #include "berth-plugin-settings.h"
 #include "berth-reference.h"
+#include "berth-registry-manifest.h"
 #include "berth-runtime.h"
 #include "berth-snapshotter.h"
 #include "berth-template.h"

@@ -10,6 +10,7 @@ packages="
   libjson-glib-dev libcap-dev
   libostree-dev ostree libarchive-dev libisal-dev libssl-dev libzstd-dev zstd
   runc crun busybox-static sshfs openssh-server openssh-client fuse3
+  libsoup-3.0-dev glib-networking docker-registry openssl libcrypt-dev
   hyperfine clang-format bc procps dbus
 "
 
