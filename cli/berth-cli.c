@@ -170,10 +170,10 @@ berth_cli_connect (BerthCli *cli, GError **error)
           g_autoptr(BerthCliBus) bus = berth_cli_bus_connect (system, TRUE, NULL);
           g_autoptr(GVariant) owner = NULL;
           if (bus != NULL)
-            owner = berth_cli_bus_call (
-              bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-              "GetNameOwner", g_variant_new ("(s)", BERTH_DBUS_NAME), G_VARIANT_TYPE ("(s)"), NULL,
-              NULL);
+            owner = berth_cli_bus_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                        "org.freedesktop.DBus", "GetNameOwner",
+                                        g_variant_new ("(s)", BERTH_DBUS_NAME),
+                                        G_VARIANT_TYPE ("(s)"), NULL, NULL);
           if (owner != NULL)
             {
               cli->bus = g_steal_pointer (&bus);

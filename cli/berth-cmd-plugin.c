@@ -22,7 +22,8 @@ static gint
 compare_rows (gconstpointer a, gconstpointer b)
 {
   GVariantDict *x = *(GVariantDict **)a, *y = *(GVariantDict **)b;
-  return berth_natural_compare (berth_cli_dict_string (x, "Name"), berth_cli_dict_string (y, "Name"));
+  return berth_natural_compare (berth_cli_dict_string (x, "Name"),
+                                berth_cli_dict_string (y, "Name"));
 }
 
 /* docker's stringid.TruncateID */
@@ -130,8 +131,8 @@ keep_by_filters (GVariantDict *props, GPtrArray *filters, GError **error)
           for (guint t = 0; types != NULL && types[t] != NULL; t++)
             {
               const gchar *slash = strchr (types[t], '/');
-              g_autofree gchar *left = g_strndup (types[t], slash != NULL ? (gsize)(slash - types[t])
-                                                                           : strlen (types[t]));
+              g_autofree gchar *left = g_strndup (
+                types[t], slash != NULL ? (gsize)(slash - types[t]) : strlen (types[t]));
               const gchar *dot = strrchr (left, '.');
               if (!g_regex_match (regex, dot != NULL ? dot + 1 : left, 0, NULL))
                 return FALSE;
@@ -155,8 +156,11 @@ plugin_ls (BerthCli *cli, gint argc, gchar **argv)
   g_auto(GStrv) filters = NULL;
   g_autofree gchar *format = NULL;
   const GOptionEntry entries[] = {
-    { "filter", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &filters, "Provide filter values (e.g. \"enabled=true\")", "filter" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "Format output using a custom template: 'table' | 'table TEMPLATE' | 'json' | 'TEMPLATE'", "string" },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &filters,
+      "Provide filter values (e.g. \"enabled=true\")", "filter" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "Format output using a custom template: 'table' | 'table TEMPLATE' | 'json' | 'TEMPLATE'",
+      "string" },
     { "no-trunc", 0, 0, G_OPTION_ARG_NONE, &no_trunc, "Don't truncate output", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Only display plugin IDs", NULL },
     { NULL },
@@ -164,16 +168,15 @@ plugin_ls (BerthCli *cli, gint argc, gchar **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) objects = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_dict_unref);
+  g_autoptr(GPtrArray) rows
+             = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_dict_unref);
   g_autoptr(GPtrArray) filter_list = g_ptr_array_new ();
   g_autoptr(BerthTemplate) template = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   gboolean table = TRUE;
   GVariantIter iter;
-  GVariant *interfaces;
 
-  if (!berth_cli_parse (cli, "[OPTIONS]", "List plugins", entries, 0, 0, &argc, &argv,
-                        &exit_code))
+  if (!berth_cli_parse (cli, "[OPTIONS]", "List plugins", entries, 0, 0, &argc, &argv, &exit_code))
     return exit_code;
   for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
     g_ptr_array_add (filter_list, filters[i]);
@@ -210,30 +213,38 @@ plugin_ls (BerthCli *cli, gint argc, gchar **argv)
   else if (quiet)
     template = berth_template_new (format, NULL);
 
-  reply = berth_cli_call (cli, BERTH_DBUS_PATH, "org.freedesktop.DBus.ObjectManager",
-                          "GetManagedObjects", NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), &error);
+  /* one compact answer, not the ObjectManager's objects: fast with many */
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "List", NULL,
+                          G_VARIANT_TYPE ("(a(ssssasb))"), &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   objects = g_variant_get_child_value (reply, 0);
   g_variant_iter_init (&iter, objects);
-  while (g_variant_iter_next (&iter, "{&o@a{sa{sv}}}", NULL, &interfaces))
-    {
-      g_autoptr(GVariant) owned = interfaces;
-      g_autoptr(GVariant) props = g_variant_lookup_value (interfaces, PLUGIN_INTERFACE,
-                                                          G_VARIANT_TYPE_VARDICT);
-      GVariantDict *dict;
-      if (props == NULL)
-        continue;
-      dict = g_variant_dict_new (props);
-      if (!keep_by_filters (dict, filter_list, &error))
-        {
-          g_variant_dict_unref (dict);
-          if (error != NULL)
-            return berth_cli_fail (cli, error);
-          continue;
-        }
-      g_ptr_array_add (rows, dict);
-    }
+  {
+    const gchar *id, *name, *reference, *description;
+    GVariant *types;
+    gboolean enabled;
+    while (g_variant_iter_next (&iter, "(&s&s&s&s@asb)", &id, &name, &reference, &description,
+                                &types, &enabled))
+      {
+        GVariantDict *dict = g_variant_dict_new (NULL);
+        g_variant_dict_insert (dict, "Id", "s", id);
+        g_variant_dict_insert (dict, "Name", "s", name);
+        g_variant_dict_insert (dict, "PluginReference", "s", reference);
+        g_variant_dict_insert (dict, "Description", "s", description);
+        g_variant_dict_insert_value (dict, "Types", types);
+        g_variant_dict_insert (dict, "Enabled", "b", enabled);
+        g_variant_unref (types);
+        if (!keep_by_filters (dict, filter_list, &error))
+          {
+            g_variant_dict_unref (dict);
+            if (error != NULL)
+              return berth_cli_fail (cli, error);
+            continue;
+          }
+        g_ptr_array_add (rows, dict);
+      }
+  }
   g_ptr_array_sort (rows, compare_rows);
 
   if (format != NULL && g_str_equal (format, "json"))
@@ -300,7 +311,8 @@ plugin_inspect (BerthCli *cli, gint argc, gchar **argv)
   gint exit_code;
   g_autofree gchar *format = NULL;
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Format output using a custom template: 'json' | 'TEMPLATE'", "string" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      "Format output using a custom template: 'json' | 'TEMPLATE'", "string" },
     { NULL },
   };
   g_autoptr(BerthTemplate) template = NULL;
@@ -310,8 +322,9 @@ plugin_inspect (BerthCli *cli, gint argc, gchar **argv)
   guint found = 0;
   gint status = BERTH_EXIT_OK;
 
-  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN [PLUGIN...]", "Display detailed information on one or more plugins",
-                        entries, 1, -1, &argc, &argv, &exit_code))
+  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN [PLUGIN...]",
+                        "Display detailed information on one or more plugins", entries, 1, -1,
+                        &argc, &argv, &exit_code))
     return exit_code;
   if (format != NULL && !g_str_equal (format, "json"))
     {
@@ -324,16 +337,16 @@ plugin_inspect (BerthCli *cli, gint argc, gchar **argv)
     {
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GVariant) reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE,
-                                                  "Inspect", g_variant_new ("(s)", argv[i]),
-                                                  G_VARIANT_TYPE ("(sv)"), &local_error);
+                                                   "Inspect", g_variant_new ("(s)", argv[i]),
+                                                   G_VARIANT_TYPE ("(sv)"), &local_error);
       const gchar *json;
       g_autoptr(GVariant) value = NULL;
 
       if (reply == NULL)
         {
           /* later plugins are still shown; the exit status says one failed */
-          if (!g_dbus_error_is_remote_error (local_error) &&
-              !g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
+          if (!g_dbus_error_is_remote_error (local_error)
+              && !g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
             return berth_cli_fail (cli, local_error);
           g_dbus_error_strip_remote_error (local_error);
           g_printerr ("Error response from daemon: %s\n", local_error->message);
@@ -375,7 +388,10 @@ plugin_create (BerthCli *cli, gint argc, gchar **argv)
   gint exit_code;
   gboolean compress = FALSE;
   const GOptionEntry entries[] = {
-    { "compress", 0, 0, G_OPTION_ARG_NONE, &compress, "Compress the context using gzip (accepted for docker's sake: berthd reads the directory itself)", NULL },
+    { "compress", 0, 0, G_OPTION_ARG_NONE, &compress,
+      "Compress the context using gzip (accepted for docker's sake: berthd reads the directory "
+      "itself)",
+      NULL },
     { NULL },
   };
   g_autoptr(GError) error = NULL;
@@ -416,7 +432,8 @@ plugin_enable (BerthCli *cli, gint argc, gchar **argv)
   gint exit_code;
   gint timeout = 30;
   const GOptionEntry entries[] = {
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds to wait for the plugin's socket (default 30)", "int" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      "Seconds to wait for the plugin's socket (default 30)", "int" },
     { NULL },
   };
   g_autoptr(GError) error = NULL;
@@ -472,15 +489,15 @@ plugin_rm (BerthCli *cli, gint argc, gchar **argv)
   };
   gint status = BERTH_EXIT_OK;
 
-  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN [PLUGIN...]", "Remove one or more plugins",
-                        entries, 1, -1, &argc, &argv, &exit_code))
+  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN [PLUGIN...]", "Remove one or more plugins", entries,
+                        1, -1, &argc, &argv, &exit_code))
     return exit_code;
   for (gint i = 1; i < argc; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE,
-                                                  "Remove", g_variant_new ("(sb)", argv[i], force),
-                                                  NULL, &error);
+      g_autoptr(GVariant) reply
+                 = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Remove",
+                                   g_variant_new ("(sb)", argv[i], force), NULL, &error);
       if (reply == NULL)
         {
           berth_cli_fail (cli, error);
@@ -547,7 +564,8 @@ plugin_logs (BerthCli *cli, gint argc, gchar **argv)
   g_autofree gchar *tail_text = NULL;
   const GOptionEntry entries[] = {
     { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, "Follow log output", NULL },
-    { "tail", 'n', 0, G_OPTION_ARG_STRING, &tail_text, "Number of lines to show from the end of the logs (default \"all\")", "string" },
+    { "tail", 'n', 0, G_OPTION_ARG_STRING, &tail_text,
+      "Number of lines to show from the end of the logs (default \"all\")", "string" },
     { NULL },
   };
   g_autoptr(GError) error = NULL;
@@ -578,9 +596,9 @@ plugin_logs (BerthCli *cli, gint argc, gchar **argv)
     }
   if (!berth_cli_connect (cli, &error))
     return berth_cli_fail (cli, error);
-  reply = berth_cli_bus_call (cli->bus, cli->bus_name, BERTH_DBUS_PATH, PLUGINS_INTERFACE,
-                              "OpenLog", g_variant_new ("(s)", argv[1]),
-                              G_VARIANT_TYPE ("(hs)"), &fds, &error);
+  reply
+    = berth_cli_bus_call (cli->bus, cli->bus_name, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "OpenLog",
+                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(hs)"), &fds, &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   if (fds == NULL || g_unix_fd_list_get_length (fds) < 1)

@@ -222,9 +222,10 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
 
   if (cli->json)
     {
-      berth_cli_print_json (g_variant_new_parsed ("{'ContentStore': <{'Size': <%t>, 'Shared': <%t>}>,"
-                                                  " 'Unique': <%@a{st}>, 'Writable': <%@a{st}>}",
-                                                  total, shared, unique, writable));
+      berth_cli_print_json (
+        g_variant_new_parsed ("{'ContentStore': <{'Size': <%t>, 'Shared': <%t>}>,"
+                              " 'Unique': <%@a{st}>, 'Writable': <%@a{st}>}",
+                              total, shared, unique, writable));
       return BERTH_EXIT_OK;
     }
   {

@@ -133,7 +133,8 @@ authorize_change (GDBusMethodInvocation *invocation, gpointer user_data)
 }
 
 static gboolean
-on_authorize_method (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+on_authorize_method (GDBusInterfaceSkeleton *skeleton,
+                     GDBusMethodInvocation *invocation,
                      gpointer user_data)
 {
   const gchar *method = g_dbus_method_invocation_get_method_name (invocation);
@@ -183,7 +184,8 @@ on_disk_usage (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) usage = berth_engine_disk_usage_finish (BERTH_ENGINE (source), result, &error);
+  g_autoptr(GVariant) usage
+             = berth_engine_disk_usage_finish (BERTH_ENGINE (source), result, &error);
 
   if (usage == NULL)
     g_dbus_method_invocation_return_gerror (invocation, error);
@@ -290,7 +292,8 @@ berth_daemon_new (BerthEngine *engine)
       self->volumes = berth_dbus_volumes_new (
         service, berth_dbus_plugins_get_object_manager (self->plugins), authorize_change, self);
       berth_dbus_plugins_set_extra_objects (
-        self->plugins, (void (*) (gpointer, GVariantBuilder *))berth_dbus_volumes_add_managed_objects,
+        self->plugins,
+        (void (*) (gpointer, GVariantBuilder *))berth_dbus_volumes_add_managed_objects,
         self->volumes);
       g_signal_connect_swapped (service, "volume-added", G_CALLBACK (update_counts), self);
       g_signal_connect_swapped (service, "volume-removed", G_CALLBACK (update_counts), self);
@@ -306,9 +309,9 @@ static gboolean
 export_on (BerthDaemon *self, GDBusConnection *connection, GError **error)
 {
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
-                                           BERTH_DBUS_PATH, error) &&
-         berth_dbus_plugins_export (self->plugins, connection, error) &&
-         (self->volumes == NULL || berth_dbus_volumes_export (self->volumes, connection, error));
+                                           BERTH_DBUS_PATH, error)
+         && berth_dbus_plugins_export (self->plugins, connection, error)
+         && (self->volumes == NULL || berth_dbus_volumes_export (self->volumes, connection, error));
 }
 
 static void

@@ -15,7 +15,8 @@
  * per-connection skeletons exist; the ObjectManager is a generated
  * skeleton whose GetManagedObjects reads the engine. */
 
-struct _BerthDBusPlugins {
+struct _BerthDBusPlugins
+{
   BerthEngine *engine;
   BerthDBusBerth1Plugins *skeleton;
   BerthDBusObjectManager *manager;
@@ -27,8 +28,8 @@ struct _BerthDBusPlugins {
   gpointer extra_data;
 };
 
-static const gchar *const read_only_methods[] = { "Inspect", "OpenLog", "GetManagedObjects",
-                                                  NULL };
+static const gchar *const read_only_methods[]
+  = { "Inspect", "OpenLog", "List", "GetManagedObjects", NULL };
 
 /**
  * berth_dbus_plugin_path:
@@ -63,8 +64,8 @@ plugin_property (BerthPlugin *plugin, const gchar *name)
       return g_variant_new_strv (types != NULL ? types : (const gchar *const[]){ NULL }, -1);
     }
   if (g_str_equal (name, "Enabled"))
-    return g_variant_new_boolean (state == BERTH_PLUGIN_STATE_ENABLED ||
-                                  state == BERTH_PLUGIN_STATE_RESTARTING);
+    return g_variant_new_boolean (state == BERTH_PLUGIN_STATE_ENABLED
+                                  || state == BERTH_PLUGIN_STATE_RESTARTING);
   if (g_str_equal (name, "State"))
     return g_variant_new_string (berth_plugin_state_to_string (state));
   if (g_str_equal (name, "Pid"))
@@ -117,7 +118,9 @@ plugin_for_node (BerthDBusPlugins *self, const gchar *node)
 }
 
 static gchar **
-subtree_enumerate (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
+subtree_enumerate (GDBusConnection *connection,
+                   const gchar *sender,
+                   const gchar *object_path,
                    gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
@@ -133,8 +136,11 @@ subtree_enumerate (GDBusConnection *connection, const gchar *sender, const gchar
 }
 
 static GDBusInterfaceInfo **
-subtree_introspect (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
-                    const gchar *node, gpointer user_data)
+subtree_introspect (GDBusConnection *connection,
+                    const gchar *sender,
+                    const gchar *object_path,
+                    const gchar *node,
+                    gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
@@ -148,8 +154,12 @@ subtree_introspect (GDBusConnection *connection, const gchar *sender, const gcha
 }
 
 static GVariant *
-subtree_get_property (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
-                      const gchar *interface_name, const gchar *property_name, GError **error,
+subtree_get_property (GDBusConnection *connection,
+                      const gchar *sender,
+                      const gchar *object_path,
+                      const gchar *interface_name,
+                      const gchar *property_name,
+                      GError **error,
                       gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
@@ -175,8 +185,12 @@ static const GDBusInterfaceVTable plugin_vtable = {
 };
 
 static const GDBusInterfaceVTable *
-subtree_dispatch (GDBusConnection *connection, const gchar *sender, const gchar *object_path,
-                  const gchar *interface_name, const gchar *node, gpointer *out_user_data,
+subtree_dispatch (GDBusConnection *connection,
+                  const gchar *sender,
+                  const gchar *object_path,
+                  const gchar *interface_name,
+                  const gchar *node,
+                  gpointer *out_user_data,
                   gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
@@ -201,8 +215,7 @@ on_plugin_added (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autofree gchar *path = berth_dbus_plugin_path (plugin);
-  berth_dbus_object_manager_emit_interfaces_added (self->manager, path,
-                                                   plugin_interfaces (plugin));
+  berth_dbus_object_manager_emit_interfaces_added (self->manager, path, plugin_interfaces (plugin));
 }
 
 static void
@@ -234,7 +247,8 @@ on_plugin_changed (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
 
 static gboolean
 on_handle_get_managed_objects (BerthDBusObjectManager *manager,
-                               GDBusMethodInvocation *invocation, gpointer user_data)
+                               GDBusMethodInvocation *invocation,
+                               gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self->engine);
@@ -244,7 +258,8 @@ on_handle_get_managed_objects (BerthDBusObjectManager *manager,
   for (guint i = 0; i < plugins->len; i++)
     {
       g_autofree gchar *path = berth_dbus_plugin_path (plugins->pdata[i]);
-      g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path, plugin_interfaces (plugins->pdata[i]));
+      g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path,
+                             plugin_interfaces (plugins->pdata[i]));
     }
   if (self->add_extra != NULL)
     self->add_extra (self->extra_data, &builder);
@@ -258,8 +273,8 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BerthPlugin) plugin =
-    berth_engine_create_plugin_finish (BERTH_ENGINE (source), result, &error);
+  g_autoptr(BerthPlugin) plugin
+             = berth_engine_create_plugin_finish (BERTH_ENGINE (source), result, &error);
   g_autofree gchar *path = NULL;
 
   if (plugin == NULL)
@@ -272,15 +287,17 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static gboolean
-on_handle_create (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-                  const gchar *name, const gchar *dir, gpointer user_data)
+on_handle_create (BerthDBusBerth1Plugins *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  const gchar *name,
+                  const gchar *dir,
+                  gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
 
   if (!g_path_is_absolute (dir))
     {
-      g_dbus_method_invocation_return_error (invocation, BERTH_ERROR,
-                                             BERTH_ERROR_INVALID_ARGUMENT,
+      g_dbus_method_invocation_return_error (invocation, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                                              "the plugin directory must be an absolute path: %s",
                                              dir);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -305,8 +322,11 @@ on_plugin_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static gboolean
-on_handle_enable (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-                  const gchar *name, guint timeout, gpointer user_data)
+on_handle_enable (BerthDBusBerth1Plugins *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  const gchar *name,
+                  guint timeout,
+                  gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   berth_engine_enable_plugin_async (self->engine, name, MIN (timeout, 24 * 3600) * 1000, NULL,
@@ -315,8 +335,11 @@ on_handle_enable (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invoc
 }
 
 static gboolean
-on_handle_disable (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-                   const gchar *name, gboolean force, gpointer user_data)
+on_handle_disable (BerthDBusBerth1Plugins *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const gchar *name,
+                   gboolean force,
+                   gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   berth_engine_disable_plugin_async (self->engine, name, force, NULL, on_plugin_done,
@@ -325,8 +348,11 @@ on_handle_disable (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invo
 }
 
 static gboolean
-on_handle_remove (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-                  const gchar *name, gboolean force, gpointer user_data)
+on_handle_remove (BerthDBusBerth1Plugins *skeleton,
+                  GDBusMethodInvocation *invocation,
+                  const gchar *name,
+                  gboolean force,
+                  gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   berth_engine_remove_plugin_async (self->engine, name, force, NULL, on_plugin_done,
@@ -335,8 +361,11 @@ on_handle_remove (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invoc
 }
 
 static gboolean
-on_handle_set (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-               const gchar *name, const gchar *const *args, gpointer user_data)
+on_handle_set (BerthDBusBerth1Plugins *skeleton,
+               GDBusMethodInvocation *invocation,
+               const gchar *name,
+               const gchar *const *args,
+               gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -349,8 +378,35 @@ on_handle_set (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocati
 }
 
 static gboolean
-on_handle_inspect (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-                   const gchar *name, gpointer user_data)
+on_handle_list (BerthDBusBerth1Plugins *skeleton,
+                GDBusMethodInvocation *invocation,
+                gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self->engine);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssasb)"));
+  for (guint i = 0; i < plugins->len; i++)
+    {
+      BerthPlugin *p = plugins->pdata[i];
+      g_variant_builder_add (
+        &builder, "(ssss@asb)", berth_plugin_get_id (p), berth_plugin_get_name (p),
+        berth_plugin_get_reference (p) != NULL ? berth_plugin_get_reference (p) : "",
+        berth_plugin_config_get_description (berth_plugin_get_config (p)),
+        plugin_property (p, "Types"),
+        berth_plugin_get_state (p) == BERTH_PLUGIN_STATE_ENABLED
+          || berth_plugin_get_state (p) == BERTH_PLUGIN_STATE_RESTARTING);
+    }
+  berth_dbus_berth1_plugins_complete_list (skeleton, invocation, g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_inspect (BerthDBusBerth1Plugins *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const gchar *name,
+                   gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -373,8 +429,11 @@ on_handle_inspect (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invo
 }
 
 static gboolean
-on_handle_open_log (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *invocation,
-                    GUnixFDList *fd_list_in, const gchar *name, gpointer user_data)
+on_handle_open_log (BerthDBusBerth1Plugins *skeleton,
+                    GDBusMethodInvocation *invocation,
+                    GUnixFDList *fd_list_in,
+                    const gchar *name,
+                    gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -402,7 +461,8 @@ on_handle_open_log (BerthDBusBerth1Plugins *skeleton, GDBusMethodInvocation *inv
 }
 
 static gboolean
-on_authorize (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+on_authorize (GDBusInterfaceSkeleton *skeleton,
+              GDBusMethodInvocation *invocation,
               gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
@@ -421,7 +481,8 @@ on_authorize (GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocatio
  * Returns: (transfer full): the plugin side of the adaptor
  */
 BerthDBusPlugins *
-berth_dbus_plugins_new (BerthEngine *engine, BerthDBusAuthorizeFunc authorize,
+berth_dbus_plugins_new (BerthEngine *engine,
+                        BerthDBusAuthorizeFunc authorize,
                         gpointer authorize_data)
 {
   BerthDBusPlugins *self = g_new0 (BerthDBusPlugins, 1);
@@ -439,6 +500,7 @@ berth_dbus_plugins_new (BerthEngine *engine, BerthDBusAuthorizeFunc authorize,
   g_signal_connect (self->skeleton, "handle-remove", G_CALLBACK (on_handle_remove), self);
   g_signal_connect (self->skeleton, "handle-set", G_CALLBACK (on_handle_set), self);
   g_signal_connect (self->skeleton, "handle-inspect", G_CALLBACK (on_handle_inspect), self);
+  g_signal_connect (self->skeleton, "handle-list", G_CALLBACK (on_handle_list), self);
   g_signal_connect (self->skeleton, "handle-open-log", G_CALLBACK (on_handle_open_log), self);
   g_signal_connect (self->manager, "handle-get-managed-objects",
                     G_CALLBACK (on_handle_get_managed_objects), self);
@@ -485,9 +547,9 @@ berth_dbus_plugins_export (BerthDBusPlugins *self, GDBusConnection *connection, 
   guint id;
 
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
-                                         BERTH_DBUS_PATH, error) ||
-      !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
-                                         BERTH_DBUS_PATH, error))
+                                         BERTH_DBUS_PATH, error)
+      || !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
+                                            BERTH_DBUS_PATH, error))
     return FALSE;
   id = g_dbus_connection_register_subtree (connection, BERTH_DBUS_PLUGINS_PATH, &subtree_vtable,
                                            G_DBUS_SUBTREE_FLAGS_NONE, self, NULL, error);
@@ -530,8 +592,8 @@ berth_dbus_plugins_free (BerthDBusPlugins *self)
     {
       g_dbus_interface_skeleton_unexport_from_connection (
         G_DBUS_INTERFACE_SKELETON (self->skeleton), connection);
-      g_dbus_interface_skeleton_unexport_from_connection (
-        G_DBUS_INTERFACE_SKELETON (self->manager), connection);
+      g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
+                                                          connection);
     }
   g_hash_table_unref (self->subtrees);
   g_object_unref (self->skeleton);

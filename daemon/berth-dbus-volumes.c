@@ -11,7 +11,8 @@
  * volumes are not 10,000 skeletons per client. The ObjectManager lists
  * them with the plugins (berth-dbus-plugins.c asks here). */
 
-struct _BerthDBusVolumes {
+struct _BerthDBusVolumes
+{
   BerthVolumeService *service;
   BerthDBusBerth1Volumes *skeleton;
   BerthDBusObjectManager *manager; /* unowned: the plugins' */
@@ -20,7 +21,7 @@ struct _BerthDBusVolumes {
   gpointer authorize_data;
 };
 
-static const gchar *const read_only_methods[] = { "Inspect", NULL };
+static const gchar *const read_only_methods[] = { "Inspect", "List", NULL };
 
 /**
  * berth_dbus_volume_path:
@@ -57,21 +58,18 @@ volume_property (BerthVolume *volume, const gchar *name)
   if (g_str_equal (name, "Driver"))
     return g_variant_new_string (berth_volume_get_driver (volume));
   if (g_str_equal (name, "Mountpoint"))
-    return g_variant_new_string (berth_volume_get_mountpoint (volume) != NULL
-                                   ? berth_volume_get_mountpoint (volume)
-                                   : "");
+    return g_variant_new_string (
+      berth_volume_get_mountpoint (volume) != NULL ? berth_volume_get_mountpoint (volume) : "");
   if (g_str_equal (name, "Scope"))
-    return g_variant_new_string (berth_volume_get_scope (volume) != NULL
-                                   ? berth_volume_get_scope (volume)
-                                   : "local");
+    return g_variant_new_string (
+      berth_volume_get_scope (volume) != NULL ? berth_volume_get_scope (volume) : "local");
   if (g_str_equal (name, "Labels"))
     return string_dict (berth_volume_get_labels (volume));
   if (g_str_equal (name, "Options"))
     return string_dict (berth_volume_get_options (volume));
   if (g_str_equal (name, "CreatedAt"))
-    return g_variant_new_string (berth_volume_get_created_at (volume) != NULL
-                                   ? berth_volume_get_created_at (volume)
-                                   : "");
+    return g_variant_new_string (
+      berth_volume_get_created_at (volume) != NULL ? berth_volume_get_created_at (volume) : "");
   if (g_str_equal (name, "Mounts"))
     {
       g_auto(GStrv) ids = berth_volume_get_mount_ids (volume);
@@ -152,7 +150,8 @@ subtree_enumerate (GDBusConnection *connection,
 
   for (guint i = 0; i < volumes->len; i++)
     {
-      g_autofree gchar *element = g_dbus_escape_object_path (berth_volume_get_name (volumes->pdata[i]));
+      g_autofree gchar *element
+        = g_dbus_escape_object_path (berth_volume_get_name (volumes->pdata[i]));
       g_strv_builder_add (builder, element);
     }
   return g_strv_builder_end (builder);
@@ -285,8 +284,8 @@ on_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BerthVolume) volume =
-    berth_volume_service_create_finish (BERTH_VOLUME_SERVICE (source), result, &error);
+  g_autoptr(BerthVolume) volume
+             = berth_volume_service_create_finish (BERTH_VOLUME_SERVICE (source), result, &error);
 
   if (volume == NULL)
     g_dbus_method_invocation_return_gerror (invocation, error);
@@ -339,13 +338,38 @@ on_handle_remove (BerthDBusBerth1Volumes *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_handle_list (BerthDBusBerth1Volumes *skeleton,
+                GDBusMethodInvocation *invocation,
+                gpointer user_data)
+{
+  BerthDBusVolumes *self = user_data;
+  g_autoptr(GPtrArray) volumes = berth_volume_service_list (self->service);
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssssa{ss}u)"));
+  for (guint i = 0; i < volumes->len; i++)
+    {
+      BerthVolume *v = volumes->pdata[i];
+      g_auto(GStrv) ids = berth_volume_get_mount_ids (v);
+      g_variant_builder_add (
+        &builder, "(sssss@a{ss}u)", berth_volume_get_name (v), berth_volume_get_driver (v),
+        berth_volume_get_mountpoint (v) != NULL ? berth_volume_get_mountpoint (v) : "",
+        berth_volume_get_scope (v) != NULL ? berth_volume_get_scope (v) : "local",
+        berth_volume_state_to_string (berth_volume_get_state (v)),
+        string_dict (berth_volume_get_labels (v)), ids != NULL ? g_strv_length (ids) : 0);
+    }
+  berth_dbus_berth1_volumes_complete_list (skeleton, invocation, g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 on_inspected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BerthVolume) volume =
-    berth_volume_service_inspect_finish (BERTH_VOLUME_SERVICE (source), result, &error);
+  g_autoptr(BerthVolume) volume
+             = berth_volume_service_inspect_finish (BERTH_VOLUME_SERVICE (source), result, &error);
   g_autoptr(JsonNode) node = NULL;
   g_autofree gchar *json = NULL;
 
@@ -378,8 +402,8 @@ on_mounted (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree gchar *id = NULL;
-  g_autofree gchar *path =
-    berth_volume_service_mount_finish (BERTH_VOLUME_SERVICE (source), result, &id, &error);
+  g_autofree gchar *path
+    = berth_volume_service_mount_finish (BERTH_VOLUME_SERVICE (source), result, &id, &error);
 
   if (path == NULL)
     g_dbus_method_invocation_return_gerror (invocation, error);
@@ -430,8 +454,8 @@ on_pruned (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
   guint64 reclaimed = 0;
-  g_auto(GStrv) deleted =
-    berth_volume_service_prune_finish (BERTH_VOLUME_SERVICE (source), result, &reclaimed, &error);
+  g_auto(GStrv) deleted = berth_volume_service_prune_finish (BERTH_VOLUME_SERVICE (source), result,
+                                                              &reclaimed, &error);
 
   if (deleted == NULL)
     g_dbus_method_invocation_return_gerror (invocation, error);
@@ -490,6 +514,7 @@ berth_dbus_volumes_new (BerthVolumeService *service,
   g_signal_connect (self->skeleton, "handle-create", G_CALLBACK (on_handle_create), self);
   g_signal_connect (self->skeleton, "handle-remove", G_CALLBACK (on_handle_remove), self);
   g_signal_connect (self->skeleton, "handle-inspect", G_CALLBACK (on_handle_inspect), self);
+  g_signal_connect (self->skeleton, "handle-list", G_CALLBACK (on_handle_list), self);
   g_signal_connect (self->skeleton, "handle-mount", G_CALLBACK (on_handle_mount), self);
   g_signal_connect (self->skeleton, "handle-unmount", G_CALLBACK (on_handle_unmount), self);
   g_signal_connect (self->skeleton, "handle-prune", G_CALLBACK (on_handle_prune), self);

@@ -33,7 +33,8 @@
 #define RESTART_STABLE_US         (60 * G_USEC_PER_SEC)
 
 /* what runs for one plugin; lives while the plugin's process may */
-typedef struct {
+typedef struct
+{
   BerthEngine *engine; /* unowned */
   BerthPlugin *plugin;
   GPid pid;
@@ -72,14 +73,14 @@ static BerthContentStore *
 engine_store (BerthEngine *self)
 {
   return (BerthContentStore *)berth_modules_get_active (self->modules,
-                                                         BERTH_EXTENSION_POINT_CONTENT_STORE);
+                                                        BERTH_EXTENSION_POINT_CONTENT_STORE);
 }
 
 static BerthSnapshotter *
 engine_snapshotter (BerthEngine *self)
 {
   return (BerthSnapshotter *)berth_modules_get_active (self->modules,
-                                                        BERTH_EXTENSION_POINT_SNAPSHOTTER);
+                                                       BERTH_EXTENSION_POINT_SNAPSHOTTER);
 }
 
 static guint
@@ -216,7 +217,6 @@ unmount_all (const gchar *path)
     ;
 }
 
-
 static PluginRun *
 run_get (BerthEngine *self, BerthPlugin *plugin)
 {
@@ -294,8 +294,8 @@ run_cleanup_host (PluginRun *run)
   g_autofree gchar *sock = socket_path (self, run->plugin);
   g_autofree gchar *bundle = bundle_dir (self, id_of (run));
   g_autofree gchar *bundle_config = g_build_filename (bundle, "config.json", NULL);
-  g_autofree gchar *propagated = berth_paths_build (self->paths, BERTH_PATH_PLUGINS, id_of (run),
-                                                     "propagated-mount", NULL);
+  g_autofree gchar *propagated
+    = berth_paths_build (self->paths, BERTH_PATH_PLUGINS, id_of (run), "propagated-mount", NULL);
   g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
 
   g_unlink (sock);
@@ -359,9 +359,10 @@ activate_drivers (BerthEngine *self, BerthPlugin *plugin, const gchar *rootfs)
 
       for (guint t = 0; types != NULL && types[t] != NULL; t++)
         serves = serves || berth_driver_serves (driver, types[t]);
-      if (serves && !berth_driver_activate_with_details (driver, berth_plugin_get_id (plugin),
-                                                         berth_plugin_get_name (plugin), sock,
-                                                         details, NULL, &error))
+      if (serves
+          && !berth_driver_activate_with_details (driver, berth_plugin_get_id (plugin),
+                                                  berth_plugin_get_name (plugin), sock, details,
+                                                  NULL, &error))
         g_warning ("plugin %s: driver %s: %s", berth_plugin_get_name (plugin),
                    G_OBJECT_TYPE_NAME (driver), error->message);
     }
@@ -374,8 +375,7 @@ deactivate_drivers (BerthEngine *self, BerthPlugin *plugin)
   for (guint i = 0; i < drivers->len; i++)
     {
       g_autoptr(GError) error = NULL;
-      if (!berth_driver_deactivate (drivers->pdata[i], berth_plugin_get_id (plugin), NULL,
-                                    &error))
+      if (!berth_driver_deactivate (drivers->pdata[i], berth_plugin_get_id (plugin), NULL, &error))
         g_warning ("plugin %s: %s", berth_plugin_get_name (plugin), error->message);
     }
 }
@@ -389,8 +389,8 @@ plugin_holders (BerthEngine *self, BerthPlugin *plugin)
 
   for (guint i = 0; i < drivers->len; i++)
     {
-      g_auto(GStrv) holders = berth_driver_get_holders (drivers->pdata[i],
-                                                        berth_plugin_get_id (plugin));
+      g_auto(GStrv) holders
+              = berth_driver_get_holders (drivers->pdata[i], berth_plugin_get_id (plugin));
       if (holders != NULL)
         g_strv_builder_addv (builder, (const gchar **)holders);
     }
@@ -500,13 +500,13 @@ on_process_exit (gint fd, GIOCondition condition, gpointer user_data)
       gdouble waited = (g_get_monotonic_time () - run->started_at) / (gdouble)G_USEC_PER_SEC;
       tail = log_tail (self, run->plugin, 5);
       run_enable_failed (
-        run, g_error_new (BERTH_ERROR, BERTH_ERROR_FAILED,
-                          "enabling %s: the plugin %s after %.1f s, before its socket %s "
-                          "appeared%s%s",
-                          berth_plugin_get_name (run->plugin), how, waited,
-                          berth_plugin_config_get_interface_socket (
-                            berth_plugin_get_config (run->plugin)),
-                          tail != NULL ? "; its last output: " : "", tail != NULL ? tail : ""));
+        run, g_error_new (
+               BERTH_ERROR, BERTH_ERROR_FAILED,
+               "enabling %s: the plugin %s after %.1f s, before its socket %s "
+               "appeared%s%s",
+               berth_plugin_get_name (run->plugin), how, waited,
+               berth_plugin_config_get_interface_socket (berth_plugin_get_config (run->plugin)),
+               tail != NULL ? "; its last output: " : "", tail != NULL ? tail : ""));
       return G_SOURCE_REMOVE;
     }
 
@@ -529,8 +529,8 @@ on_process_exit (gint fd, GIOCondition condition, gpointer user_data)
   deactivate_drivers (self, run->plugin);
   berth_plugin_set_restart_count (run->plugin, berth_plugin_get_restart_count (run->plugin) + 1);
   {
-    g_autofree gchar *last = g_strdup_printf ("%s %s", how, g_date_time_format_iso8601 (
-                                                             g_date_time_new_now_utc ()));
+    g_autofree gchar *last
+      = g_strdup_printf ("%s %s", how, g_date_time_format_iso8601 (g_date_time_new_now_utc ()));
     berth_plugin_set_last_exit (run->plugin, last);
   }
   g_warning ("plugin %s %s; restarting it (restart %u)", berth_plugin_get_name (run->plugin), how,
@@ -546,8 +546,8 @@ on_restart (gpointer user_data)
 {
   PluginRun *run = user_data;
   run->restart_source = 0;
-  if (!berth_plugin_get_enabled (run->plugin) ||
-      berth_plugin_get_state (run->plugin) != BERTH_PLUGIN_STATE_RESTARTING)
+  if (!berth_plugin_get_enabled (run->plugin)
+      || berth_plugin_get_state (run->plugin) != BERTH_PLUGIN_STATE_RESTARTING)
     return G_SOURCE_REMOVE;
   run->restarting = TRUE;
   run_start (run);
@@ -593,13 +593,13 @@ on_enable_timeout (gpointer user_data)
 
   run->enable_timeout = 0;
   run_enable_failed (
-    run, g_error_new (BERTH_ERROR, BERTH_ERROR_TIMED_OUT,
-                      "enabling %s: socket %s never appeared after %.1f s; the plugin (pid %d) "
-                      "was still running and has been stopped%s%s",
-                      berth_plugin_get_name (run->plugin),
-                      berth_plugin_config_get_interface_socket (berth_plugin_get_config (run->plugin)),
-                      waited, run->pid, tail != NULL ? "; its last output: " : "",
-                      tail != NULL ? tail : ""));
+    run, g_error_new (
+           BERTH_ERROR, BERTH_ERROR_TIMED_OUT,
+           "enabling %s: socket %s never appeared after %.1f s; the plugin (pid %d) "
+           "was still running and has been stopped%s%s",
+           berth_plugin_get_name (run->plugin),
+           berth_plugin_config_get_interface_socket (berth_plugin_get_config (run->plugin)), waited,
+           run->pid, tail != NULL ? "; its last output: " : "", tail != NULL ? tail : ""));
   return G_SOURCE_REMOVE;
 }
 
@@ -609,8 +609,8 @@ watch_pid (PluginRun *run, GError **error)
   run->pidfd = (gint)syscall (SYS_pidfd_open, run->pid, 0);
   if (run->pidfd < 0)
     {
-      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot watch process %d: %s",
-                   run->pid, g_strerror (errno));
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot watch process %d: %s", run->pid,
+                   g_strerror (errno));
       return FALSE;
     }
   run->pidfd_watch = g_unix_fd_add (run->pidfd, G_IO_IN, on_process_exit, run);
@@ -619,7 +619,8 @@ watch_pid (PluginRun *run, GError **error)
 
 /* ---- starting: snapshot, bundle and runtime, off the main thread ------- */
 
-typedef struct {
+typedef struct
+{
   BerthEngine *engine;
   BerthPlugin *plugin;
   gint log_fd;
@@ -649,8 +650,8 @@ make_rshared_dir (const gchar *path, GError **error)
    * volumes) are seen on the host: moby's MakeRShared */
   if (mount (NULL, path, NULL, MS_SHARED | MS_REC, NULL) != 0)
     {
-      if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-          mount (NULL, path, NULL, MS_SHARED | MS_REC, NULL) != 0)
+      if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) != 0
+          || mount (NULL, path, NULL, MS_SHARED | MS_REC, NULL) != 0)
         {
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
                        "error setting up propagated mount dir: %s: %s", path, g_strerror (errno));
@@ -705,11 +706,11 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (berth_plugin_config_get_propagated_mount (config) != NULL &&
-      berth_plugin_config_get_propagated_mount (config)[0] != '\0')
+  if (berth_plugin_config_get_propagated_mount (config) != NULL
+      && berth_plugin_config_get_propagated_mount (config)[0] != '\0')
     {
-      propagated = berth_paths_build (self->paths, BERTH_PATH_PLUGINS, id, "propagated-mount",
-                                      NULL);
+      propagated
+        = berth_paths_build (self->paths, BERTH_PATH_PLUGINS, id, "propagated-mount", NULL);
       if (!make_rshared_dir (propagated, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
@@ -722,8 +723,8 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
                                sockets, g_strerror (errno));
       return;
     }
-  spec = berth_oci_spec_new_for_plugin (config, berth_plugin_get_settings (plugin), rootfs,
-                                        sockets, propagated, &error);
+  spec = berth_oci_spec_new_for_plugin (config, berth_plugin_get_settings (plugin), rootfs, sockets,
+                                        propagated, &error);
   if (spec == NULL || !berth_oci_spec_write_bundle (spec, bundle, cancellable, &error))
     {
       g_prefix_error (&error, "enabling %s: ", berth_plugin_get_name (plugin));
@@ -732,8 +733,8 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     }
   /* a leftover container of the same ID (a crash of berthd) goes first */
   berth_runtime_delete (runtime, id, TRUE, NULL, NULL);
-  g_debug ("enable %s: bundle written after %" G_GINT64_FORMAT " ms", berth_plugin_get_name (plugin),
-           (g_get_monotonic_time () - t0) / 1000);
+  g_debug ("enable %s: bundle written after %" G_GINT64_FORMAT " ms",
+           berth_plugin_get_name (plugin), (g_get_monotonic_time () - t0) / 1000);
   if (!berth_runtime_start (runtime, id, bundle, data->log_fd, &pid, cancellable, &error))
     {
       g_prefix_error (&error, "starting the plugin with %s: ", berth_runtime_get_name (runtime));
@@ -895,7 +896,8 @@ find_by_exact_name (BerthEngine *self, const gchar *name)
   return NULL;
 }
 
-typedef struct {
+typedef struct
+{
   gchar *name;
   gchar *dir;
   gchar *id;
@@ -913,21 +915,26 @@ create_data_free (CreateData *data)
 }
 
 static gboolean
-ingest_bytes (BerthContentStore *store, GBytes *bytes, const gchar *media_type, gchar **out_digest,
-              GCancellable *cancellable, GError **error)
+ingest_bytes (BerthContentStore *store,
+              GBytes *bytes,
+              const gchar *media_type,
+              gchar **out_digest,
+              GCancellable *cancellable,
+              GError **error)
 {
   g_autofree gchar *hex = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   g_autofree gchar *digest = g_strdup_printf ("sha256:%s", hex);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
 
-  if (!berth_content_store_ingest_blob (store, stream, digest, g_bytes_get_size (bytes),
-                                        media_type, NULL, cancellable, error))
+  if (!berth_content_store_ingest_blob (store, stream, digest, g_bytes_get_size (bytes), media_type,
+                                        NULL, cancellable, error))
     return FALSE;
   *out_digest = g_steal_pointer (&digest);
   return TRUE;
 }
 
-typedef struct {
+typedef struct
+{
   BerthContentStore *store;
   const gchar *path;
   const gchar *digest;
@@ -944,9 +951,10 @@ ingest_job_thread (gpointer data)
   g_autoptr(GFile) file = g_file_new_for_path (job->path);
   g_autoptr(GFileInputStream) in = g_file_read (file, job->cancellable, &job->error);
 
-  return GINT_TO_POINTER (in != NULL && berth_content_store_ingest_blob (
-                                          job->store, G_INPUT_STREAM (in), job->digest, job->size,
-                                          job->media_type, NULL, job->cancellable, &job->error));
+  return GINT_TO_POINTER (
+    in != NULL
+    && berth_content_store_ingest_blob (job->store, G_INPUT_STREAM (in), job->digest, job->size,
+                                        job->media_type, NULL, job->cancellable, &job->error));
 }
 
 static void
@@ -1015,7 +1023,9 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     }
 
   gint64 t0 = g_get_monotonic_time ();
-#define STEP(what) g_debug ("create %s: %s after %" G_GINT64_FORMAT " ms", data->name, what, (g_get_monotonic_time () - t0) / 1000)
+#define STEP(what)                                                                                 \
+  g_debug ("create %s: %s after %" G_GINT64_FORMAT " ms", data->name, what,                        \
+           (g_get_monotonic_time () - t0) / 1000)
 
   /* the layer blob, made once into a file on the state root's file system */
   tmp_path = berth_paths_build (self->paths, BERTH_PATH_TMP, "layer-XXXXXX", NULL);
@@ -1029,8 +1039,8 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
         return;
       }
     out = g_unix_output_stream_new (fd, TRUE);
-    if (!berth_archive_write_layer (rootfs, out, &blob, cancellable, &error) ||
-        !g_output_stream_close (out, cancellable, &error))
+    if (!berth_archive_write_layer (rootfs, out, &blob, cancellable, &error)
+        || !g_output_stream_close (out, cancellable, &error))
       {
         g_unlink (tmp_path);
         g_prefix_error (&error, "packing %s: ", rootfs);
@@ -1048,8 +1058,11 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       .diff_id = blob.diff_id,
       .size = blob.size,
     };
-    IngestJob job = { .store = store, .path = tmp_path, .digest = blob.digest,
-                      .size = blob.size, .media_type = layer.media_type,
+    IngestJob job = { .store = store,
+                      .path = tmp_path,
+                      .digest = blob.digest,
+                      .size = blob.size,
+                      .media_type = layer.media_type,
                       .cancellable = cancellable };
     g_autoptr(GFile) file = g_file_new_for_path (tmp_path);
     g_autoptr(GFileInputStream) in = NULL;
@@ -1062,8 +1075,8 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     ingest = g_thread_new ("berth-ingest", ingest_job_thread, &job);
     in = g_file_read (file, cancellable, &error);
     if (in != NULL)
-      diff_id = berth_content_store_import_layer (store, G_INPUT_STREAM (in), &layer,
-                                                  cancellable, &error);
+      diff_id = berth_content_store_import_layer (store, G_INPUT_STREAM (in), &layer, cancellable,
+                                                  &error);
     ingested = GPOINTER_TO_INT (g_thread_join (ingest));
     g_unlink (tmp_path);
     if (!ingested && error == NULL)
@@ -1101,8 +1114,8 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
       "\"config\":{\"mediaType\":\"application/vnd.docker.plugin.v1+json\",\"digest\":\"%s\","
       "\"size\":%" G_GSIZE_FORMAT "},\"layers\":[{\"mediaType\":"
-      "\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"%s\",\"size\":%" G_GINT64_FORMAT
-      "}]}",
+      "\"application/"
+      "vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"%s\",\"size\":%" G_GINT64_FORMAT "}]}",
       config_digest, g_bytes_get_size (config_blob), blob.digest, blob.size);
     manifest = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
   }
@@ -1114,7 +1127,7 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     }
   /* a collection running before this plugin is recorded must keep it */
   for (const gchar *const *r = (const gchar *const[]){ config_digest, manifest_digest, blob.digest,
-                                                        diff_id, chain_id, NULL };
+                                                       diff_id, chain_id, NULL };
        *r != NULL; r++)
     g_hash_table_add (self->pending_roots, g_strdup (*r));
   g_clear_pointer (&locker, g_mutex_locker_free);
@@ -1128,8 +1141,8 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     g_autofree gchar *dir = plugin_dir (self, data->id);
     if (g_mkdir_with_parents (dir, 0700) != 0)
       {
-        g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot create %s: %s",
-                                 dir, g_strerror (errno));
+        g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot create %s: %s", dir,
+                                 g_strerror (errno));
         return;
       }
   }
@@ -1154,8 +1167,11 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
  * Creates a disabled plugin, its root file system imported as one layer.
  */
 void
-berth_engine_create_plugin_async (BerthEngine *self, const gchar *name, const gchar *dir,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+berth_engine_create_plugin_async (BerthEngine *self,
+                                  const gchar *name,
+                                  const gchar *dir,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -1226,8 +1242,11 @@ berth_engine_create_plugin_finish (BerthEngine *self, GAsyncResult *result, GErr
  * @user_data: for @callback
  */
 void
-berth_engine_enable_plugin_async (BerthEngine *self, const gchar *name, guint timeout_ms,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+berth_engine_enable_plugin_async (BerthEngine *self,
+                                  const gchar *name,
+                                  guint timeout_ms,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -1315,8 +1334,8 @@ run_stop (PluginRun *run, GTask *task)
   run->disable_task = g_object_ref (task);
   /* the container's first process is berthd's child: signal it directly,
    * as `runc kill` would, without running runc */
-  if (kill (run->pid, SIGTERM) != 0 &&
-      (runtime == NULL || !berth_runtime_kill (runtime, id_of (run), SIGTERM, NULL, &error)))
+  if (kill (run->pid, SIGTERM) != 0
+      && (runtime == NULL || !berth_runtime_kill (runtime, id_of (run), SIGTERM, NULL, &error)))
     g_debug ("cannot signal plugin %s: %s", berth_plugin_get_name (run->plugin),
              error != NULL ? error->message : g_strerror (errno));
   run->kill_timeout = g_timeout_add (config_uint (self, "stop-timeout-ms", DEFAULT_STOP_TIMEOUT_MS),
@@ -1335,8 +1354,11 @@ in_use_error (BerthPlugin *plugin, GStrv holders)
 }
 
 void
-berth_engine_disable_plugin_async (BerthEngine *self, const gchar *name, gboolean force,
-                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+berth_engine_disable_plugin_async (BerthEngine *self,
+                                   const gchar *name,
+                                   gboolean force,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -1406,7 +1428,8 @@ content_roots (BerthEngine *self)
   return g_strv_builder_end (roots);
 }
 
-typedef struct {
+typedef struct
+{
   gchar *id;
   gchar *name;
   gchar *removing;
@@ -1435,8 +1458,8 @@ remove_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autoptr(GError) error = NULL;
   guint64 freed = 0;
 
-  if (snapshotter != NULL && !berth_snapshotter_remove (snapshotter, data->id, NULL, &error) &&
-      !g_error_matches (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
+  if (snapshotter != NULL && !berth_snapshotter_remove (snapshotter, data->id, NULL, &error)
+      && !g_error_matches (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
     g_warning ("removing plugin %s: %s; the next start of berthd removes it", data->name,
                error->message);
   g_clear_error (&error);
@@ -1485,8 +1508,8 @@ finish_remove (BerthEngine *self, BerthPlugin *plugin, GTask *task)
   data->removing = g_strconcat (dir, "-removing", NULL);
   if (g_rename (dir, data->removing) != 0 && errno != ENOENT)
     {
-      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot remove %s: %s",
-                               dir, g_strerror (errno));
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot remove %s: %s", dir,
+                               g_strerror (errno));
       remove_data_free (data);
       return;
     }
@@ -1517,8 +1540,11 @@ on_disabled_for_remove (GObject *source, GAsyncResult *result, gpointer user_dat
 }
 
 void
-berth_engine_remove_plugin_async (BerthEngine *self, const gchar *name, gboolean force,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+berth_engine_remove_plugin_async (BerthEngine *self,
+                                  const gchar *name,
+                                  gboolean force,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
@@ -1549,8 +1575,8 @@ berth_engine_remove_plugin_async (BerthEngine *self, const gchar *name, gboolean
   run = g_hash_table_lookup (self->runs, berth_plugin_get_id (plugin));
   if (berth_plugin_get_state (plugin) != BERTH_PLUGIN_STATE_DISABLED && run != NULL)
     {
-      g_autoptr(GTask) stop = g_task_new (self, NULL, on_disabled_for_remove,
-                                          g_steal_pointer (&task));
+      g_autoptr(GTask) stop
+                 = g_task_new (self, NULL, on_disabled_for_remove, g_steal_pointer (&task));
       berth_plugin_set_enabled (plugin, FALSE);
       if (run->enable_task != NULL)
         {
@@ -1580,7 +1606,9 @@ berth_engine_remove_plugin_finish (BerthEngine *self, GAsyncResult *result, GErr
  * Returns: %TRUE if the settings changed and were saved
  */
 gboolean
-berth_engine_set_plugin (BerthEngine *self, const gchar *name, const gchar *const *args,
+berth_engine_set_plugin (BerthEngine *self,
+                         const gchar *name,
+                         const gchar *const *args,
                          GError **error)
 {
   g_autoptr(BerthPlugin) plugin = berth_engine_find_plugin (self, name, error);
@@ -1606,7 +1634,8 @@ berth_engine_set_plugin (BerthEngine *self, const gchar *name, const gchar *cons
 
 /* ---- disk usage -------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   GVariant *owners; /* a{sas}: plugin name → its content roots */
   GStrv ids;        /* plugin IDs, in the order of names */
   GStrv names;
@@ -1651,18 +1680,17 @@ usage_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   for (guint i = 0; data->ids[i] != NULL; i++)
     {
       guint64 bytes = 0;
-      if (snapshotter != NULL &&
-          berth_snapshotter_usage (snapshotter, data->ids[i], &bytes, cancellable, NULL))
+      if (snapshotter != NULL
+          && berth_snapshotter_usage (snapshotter, data->ids[i], &bytes, cancellable, NULL))
         g_variant_builder_add (&writable, "{st}", data->names[i], bytes);
     }
-  g_task_return_pointer (
-    task,
-    g_variant_ref_sink (g_variant_new ("(tt@a{st}a{st})", total, shared,
-                                       unique != NULL ? g_steal_pointer (&unique)
-                                                      : g_variant_new_array (G_VARIANT_TYPE ("{st}"),
-                                                                             NULL, 0),
-                                       &writable)),
-    (GDestroyNotify)g_variant_unref);
+  g_task_return_pointer (task,
+                         g_variant_ref_sink (g_variant_new (
+                           "(tt@a{st}a{st})", total, shared,
+                           unique != NULL ? g_steal_pointer (&unique)
+                                          : g_variant_new_array (G_VARIANT_TYPE ("{st}"), NULL, 0),
+                           &writable)),
+                         (GDestroyNotify)g_variant_unref);
 }
 
 /**
@@ -1733,15 +1761,16 @@ restore_plugin (BerthEngine *self, BerthPlugin *plugin)
   g_autofree gchar *log_path = berth_engine_get_plugin_log_path (self, plugin);
   GPid pid = 0;
 
-  if (runtime != NULL && berth_runtime_state (runtime, berth_plugin_get_id (plugin), &status, &pid,
-                                              NULL, &error) &&
-      status == BERTH_RUNTIME_STATUS_RUNNING && pid > 0)
+  if (runtime != NULL
+      && berth_runtime_state (runtime, berth_plugin_get_id (plugin), &status, &pid, NULL, &error)
+      && status == BERTH_RUNTIME_STATUS_RUNNING && pid > 0)
     {
       run->pid = pid;
       berth_plugin_set_pid (plugin, pid);
       if (engine_snapshotter (self) != NULL)
-        run->rootfs = berth_snapshotter_prepare (engine_snapshotter (self), berth_plugin_get_id (plugin),
-                                                 berth_plugin_get_chain_id (plugin), NULL, NULL);
+        run->rootfs
+          = berth_snapshotter_prepare (engine_snapshotter (self), berth_plugin_get_id (plugin),
+                                       berth_plugin_get_chain_id (plugin), NULL, NULL);
       run->started_at = g_get_monotonic_time ();
       run->log_fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
       run->log_watch = g_timeout_add_seconds (2, on_log_check, run);
@@ -1749,9 +1778,9 @@ restore_plugin (BerthEngine *self, BerthPlugin *plugin)
         {
           berth_plugin_set_state (plugin, BERTH_PLUGIN_STATE_ENABLING);
           run->restarting = TRUE;
-          run->enable_timeout =
-            g_timeout_add (config_uint (self, "enable-timeout-ms", DEFAULT_ENABLE_TIMEOUT_MS),
-                           on_enable_timeout, run);
+          run->enable_timeout
+            = g_timeout_add (config_uint (self, "enable-timeout-ms", DEFAULT_ENABLE_TIMEOUT_MS),
+                             on_enable_timeout, run);
           g_message ("plugin %s still runs (pid %d): taking it back",
                      berth_plugin_get_name (plugin), pid);
           on_socket_poll (run);

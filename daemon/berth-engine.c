@@ -40,20 +40,20 @@ berth_engine_class_init (BerthEngineClass *klass)
    * BerthEngine::plugin-added:
    * @plugin: a plugin created or installed
    */
-  g_signal_new ("plugin-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                NULL, G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
+  g_signal_new ("plugin-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
   /**
    * BerthEngine::plugin-removed:
    * @plugin: a plugin that is gone
    */
-  g_signal_new ("plugin-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                NULL, G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
+  g_signal_new ("plugin-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
   /**
    * BerthEngine::plugin-changed:
    * @plugin: a plugin whose state or settings changed
    */
-  g_signal_new ("plugin-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                NULL, G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
+  g_signal_new ("plugin-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                G_TYPE_NONE, 1, BERTH_TYPE_PLUGIN);
 }
 
 static void

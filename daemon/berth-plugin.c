@@ -14,7 +14,8 @@
  * one JSON record, written atomically; the engine never relies on memory
  * alone.
  */
-struct _BerthPlugin {
+struct _BerthPlugin
+{
   GObject parent_instance;
   gchar *id;
   gchar *name;
@@ -95,8 +96,11 @@ berth_plugin_init (BerthPlugin *self)
  * Returns: (transfer full): a disabled plugin
  */
 BerthPlugin *
-berth_plugin_new (const gchar *id, const gchar *name, const gchar *reference,
-                  BerthPluginConfig *config, BerthPluginSettings *settings)
+berth_plugin_new (const gchar *id,
+                  const gchar *name,
+                  const gchar *reference,
+                  BerthPluginConfig *config,
+                  BerthPluginSettings *settings)
 {
   BerthPlugin *self = g_object_new (BERTH_TYPE_PLUGIN, NULL);
   self->id = g_strdup (id);
@@ -112,8 +116,8 @@ static const gchar *
 member_string (JsonObject *object, const gchar *name)
 {
   JsonNode *node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
 }
@@ -194,8 +198,8 @@ berth_plugin_load (const gchar *path, GError **error)
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *element = json_array_get_element (array, i);
-          if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_STRING)
+          if (JSON_NODE_HOLDS_VALUE (element)
+              && json_node_get_value_type (element) == G_TYPE_STRING)
             g_strv_builder_add (builder, json_node_get_string (element));
         }
       g_strfreev (self->blobsums);
@@ -342,8 +346,10 @@ berth_plugin_get_chain_id (BerthPlugin *self)
  * @chain_id: the chain ID of its tree
  */
 void
-berth_plugin_set_content (BerthPlugin *self, const gchar *config_digest,
-                          const gchar *manifest_digest, const gchar *const *blobsums,
+berth_plugin_set_content (BerthPlugin *self,
+                          const gchar *config_digest,
+                          const gchar *manifest_digest,
+                          const gchar *const *blobsums,
                           const gchar *chain_id)
 {
   g_free (self->config_digest);
@@ -479,8 +485,8 @@ berth_plugin_to_inspect_json (BerthPlugin *self)
   json_builder_set_member_name (b, "Config");
   json_builder_add_value (b, berth_plugin_config_to_json_node (self->config));
   json_builder_set_member_name (b, "Enabled");
-  json_builder_add_boolean_value (b, self->state == BERTH_PLUGIN_STATE_ENABLED ||
-                                       self->state == BERTH_PLUGIN_STATE_RESTARTING);
+  json_builder_add_boolean_value (b, self->state == BERTH_PLUGIN_STATE_ENABLED
+                                       || self->state == BERTH_PLUGIN_STATE_RESTARTING);
   json_builder_set_member_name (b, "Id");
   json_builder_add_string_value (b, self->id);
   json_builder_set_member_name (b, "Name");

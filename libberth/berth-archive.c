@@ -29,7 +29,8 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
 
-typedef struct {
+typedef struct
+{
   GOutputStream *out;
   GCancellable *cancellable;
   GError *error;
@@ -104,7 +105,8 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(const gchar **)a, *(const gchar **)b);
 }
 
-typedef struct {
+typedef struct
+{
   dev_t dev;
   ino_t ino;
 } InodeKey;
@@ -124,8 +126,12 @@ inode_equal (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-write_tree (struct archive *a, LayerWriter *w, gint dirfd, const gchar *prefix,
-            GHashTable *links, GError **error)
+write_tree (struct archive *a,
+            LayerWriter *w,
+            gint dirfd,
+            const gchar *prefix,
+            GHashTable *links,
+            GError **error)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   DIR *dir;
@@ -199,8 +205,8 @@ write_tree (struct archive *a, LayerWriter *w, gint dirfd, const gchar *prefix,
           if (n < 0)
             {
               archive_entry_free (entry);
-              g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot read link %s: %s",
-                           path, g_strerror (errno));
+              g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot read link %s: %s", path,
+                           g_strerror (errno));
               return FALSE;
             }
           target[n] = '\0';
@@ -308,8 +314,11 @@ digest_string (EVP_MD_CTX *ctx)
  * Returns: %TRUE on success
  */
 gboolean
-berth_archive_write_layer (const gchar *dir, GOutputStream *out, BerthLayerBlob *blob,
-                           GCancellable *cancellable, GError **error)
+berth_archive_write_layer (const gchar *dir,
+                           GOutputStream *out,
+                           BerthLayerBlob *blob,
+                           GCancellable *cancellable,
+                           GError **error)
 {
   LayerWriter w = { 0 };
   g_autoptr(EVP_MD_CTX) tar_hash = EVP_MD_CTX_new ();
@@ -323,8 +332,7 @@ berth_archive_write_layer (const gchar *dir, GOutputStream *out, BerthLayerBlob 
   dirfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     {
-      g_set_error (error, BERTH_ERROR,
-                   errno == ENOENT ? BERTH_ERROR_NOT_FOUND : BERTH_ERROR_FAILED,
+      g_set_error (error, BERTH_ERROR, errno == ENOENT ? BERTH_ERROR_NOT_FOUND : BERTH_ERROR_FAILED,
                    "cannot open %s: %s", dir, g_strerror (errno));
       return FALSE;
     }

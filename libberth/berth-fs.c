@@ -21,9 +21,10 @@ rm_rf_at (gint parent_fd, const gchar *name, dev_t dev, const gchar *path, GErro
   struct dirent *de;
 
   if (fstatat (parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-    return errno == ENOENT ? TRUE : (g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
-                                                  "cannot remove %s: %s", path, g_strerror (errno)),
-                                     FALSE);
+    return errno == ENOENT ? TRUE
+                           : (g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                                           "cannot remove %s: %s", path, g_strerror (errno)),
+                              FALSE);
   if (!S_ISDIR (st.st_mode))
     {
       if (unlinkat (parent_fd, name, 0) != 0 && errno != ENOENT)

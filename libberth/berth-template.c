@@ -16,12 +16,14 @@
  * Values print as Go prints them: `[a b]` for lists, `map[k:v]` for
  * objects, `<no value>` for a field that is not there. */
 
-typedef enum {
+typedef enum
+{
   PART_TEXT,
   PART_FIELD,
 } PartKind;
 
-typedef struct {
+typedef struct
+{
   PartKind kind;
   gchar *text;     /* PART_TEXT */
   gchar *function; /* PART_FIELD: NULL, json, join, lower, upper, title */
@@ -29,7 +31,8 @@ typedef struct {
   gchar *argument; /* join's separator */
 } Part;
 
-struct _BerthTemplate {
+struct _BerthTemplate
+{
   GPtrArray *parts;
 };
 
@@ -125,9 +128,9 @@ parse_action (const gchar *action, GError **error)
         goto fail;
       return part;
     }
-  if (words->len == 2 &&
-      g_strv_contains ((const gchar *const[]){ "json", "lower", "upper", "title", NULL },
-                       words->pdata[0]))
+  if (words->len == 2
+      && g_strv_contains ((const gchar *const[]){ "json", "lower", "upper", "title", NULL },
+                          words->pdata[0]))
     {
       part->function = g_strdup (words->pdata[0]);
       if (!parse_path (words->pdata[1], &part->path, error))
@@ -219,15 +222,15 @@ unwrap (GVariant *value)
           g_variant_unref (value);
           value = inner;
         }
-      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING) &&
-               g_variant_n_children (value) == 0)
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING)
+               && g_variant_n_children (value) == 0)
         {
           /* null, as berth carries it over D-Bus */
           g_variant_unref (value);
           return NULL;
         }
-      else if (g_variant_is_container (value) &&
-               g_variant_classify (value) == G_VARIANT_CLASS_MAYBE)
+      else if (g_variant_is_container (value)
+               && g_variant_classify (value) == G_VARIANT_CLASS_MAYBE)
         {
           GVariant *inner = g_variant_get_maybe (value);
           g_variant_unref (value);
@@ -242,8 +245,8 @@ unwrap (GVariant *value)
 static gboolean
 is_object (GVariant *value)
 {
-  return g_variant_is_of_type (value, G_VARIANT_TYPE ("a{sv}")) ||
-         g_variant_is_of_type (value, G_VARIANT_TYPE ("a{s*}"));
+  return g_variant_is_of_type (value, G_VARIANT_TYPE ("a{sv}"))
+         || g_variant_is_of_type (value, G_VARIANT_TYPE ("a{s*}"));
 }
 
 /* looks a field up: exact name first, then ignoring case */

@@ -13,10 +13,12 @@
 #include "berth-test-harness.h"
 
 #define SLEEPER_CONFIG                                                                             \
-  "{\"description\": \"sleeps\", \"entrypoint\": [\"/bin/sh\", \"-c\", \"echo starting; exec sleep 1000\"],"   \
+  "{\"description\": \"sleeps\", \"entrypoint\": [\"/bin/sh\", \"-c\", \"echo starting; exec "     \
+  "sleep 1000\"],"                                                                                 \
   " \"interface\": {\"types\": [\"docker.volumedriver/1.0\"], \"socket\": \"never.sock\"}}"
 #define QUITTER_CONFIG                                                                             \
-  "{\"description\": \"quits\", \"entrypoint\": [\"/bin/sh\", \"-c\", \"echo giving up >&2; exit 3\"],"   \
+  "{\"description\": \"quits\", \"entrypoint\": [\"/bin/sh\", \"-c\", \"echo giving up >&2; exit " \
+  "3\"],"                                                                                          \
   " \"interface\": {\"types\": [\"docker.volumedriver/1.0\"], \"socket\": \"quit.sock\"}}"
 
 static gboolean
@@ -60,14 +62,14 @@ static void
 cleanup_daemon (BerthTestDaemon *d)
 {
   /* plugins outlive berthd on purpose (live restore): stop them here */
-  g_autoptr(BerthTestResult) ids = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "ls", "-q",
-                                                   "--no-trunc", NULL);
+  g_autoptr(BerthTestResult) ids
+             = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "ls", "-q", "--no-trunc", NULL);
   g_auto(GStrv) lines = g_strsplit (ids->out != NULL ? ids->out : "", "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (lines[i][0] != '\0')
       {
-        g_autoptr(BerthTestResult) r =
-          berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "rm", "-f", lines[i], NULL);
+        g_autoptr(BerthTestResult) r
+                   = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "rm", "-f", lines[i], NULL);
       }
 }
 
@@ -149,20 +151,29 @@ test_create_ls_inspect (void)
   {
     g_auto(GStrv) lines = g_strsplit (ls, "\n", -1);
     g_assert_cmpuint (g_strv_length (lines), ==, 4);
-    g_assert_cmpstr (lines[0], ==, "ID             NAME                 DESCRIPTION               ENABLED");
+    g_assert_cmpstr (lines[0], ==,
+                     "ID             NAME                 DESCRIPTION               ENABLED");
     /* natural order by name */
-    g_assert_true (g_str_has_suffix (lines[1], "   other/sshfs:1.0      sshFS plugin for Docker   false"));
-    g_assert_true (g_str_has_suffix (lines[2], "   vieux/sshfs:latest   sshFS plugin for Docker   false"));
+    g_assert_true (
+      g_str_has_suffix (lines[1], "   other/sshfs:1.0      sshFS plugin for Docker   false"));
+    g_assert_true (
+      g_str_has_suffix (lines[2], "   vieux/sshfs:latest   sshFS plugin for Docker   false"));
     g_assert_cmpuint (strlen (lines[1]), ==, strlen (lines[2]));
   }
 
-  json = berth_test_run_ok (d, "plugin", "ls", "--format", "json", "--filter", "enabled=false", NULL);
-  g_assert_true (g_str_has_prefix (json, "{\"Description\":\"sshFS plugin for Docker\",\"Enabled\":false,\"ID\":\""));
-  g_assert_nonnull (strstr (json, "\"Name\":\"vieux/sshfs:latest\",\"PluginReference\":\"vieux/sshfs:latest\"}\n"));
+  json
+    = berth_test_run_ok (d, "plugin", "ls", "--format", "json", "--filter", "enabled=false", NULL);
+  g_assert_true (g_str_has_prefix (
+    json, "{\"Description\":\"sshFS plugin for Docker\",\"Enabled\":false,\"ID\":\""));
+  g_assert_nonnull (
+    strstr (json, "\"Name\":\"vieux/sshfs:latest\",\"PluginReference\":\"vieux/sshfs:latest\"}\n"));
   {
-    g_autofree gchar *none = berth_test_run_ok (d, "plugin", "ls", "-q", "--filter", "enabled=true", NULL);
-    g_autofree gchar *caps = berth_test_run_ok (d, "plugin", "ls", "-q", "--filter", "capability=volume", NULL);
-    g_autofree gchar *nocaps = berth_test_run_ok (d, "plugin", "ls", "-q", "--filter", "capability=authz", NULL);
+    g_autofree gchar *none
+      = berth_test_run_ok (d, "plugin", "ls", "-q", "--filter", "enabled=true", NULL);
+    g_autofree gchar *caps
+      = berth_test_run_ok (d, "plugin", "ls", "-q", "--filter", "capability=volume", NULL);
+    g_autofree gchar *nocaps
+      = berth_test_run_ok (d, "plugin", "ls", "-q", "--filter", "capability=authz", NULL);
     g_assert_cmpstr (none, ==, "");
     g_assert_cmpuint (strlen (caps), ==, 2 * 13);
     g_assert_cmpstr (nocaps, ==, "");
@@ -174,11 +185,15 @@ test_create_ls_inspect (void)
   /* inspect: docker's JSON, four spaces, and templates */
   {
     g_autofree gchar *inspect = berth_test_run_ok (d, "plugin", "inspect", "vieux/sshfs", NULL);
-    g_assert_true (g_str_has_prefix (inspect, "[\n    {\n        \"Config\": {\n            \"Args\": {\n"));
+    g_assert_true (
+      g_str_has_prefix (inspect, "[\n    {\n        \"Config\": {\n            \"Args\": {\n"));
     g_assert_nonnull (strstr (inspect, "\n        \"Enabled\": false,\n        \"Id\": \""));
-    g_assert_nonnull (strstr (inspect, "            \"Entrypoint\": [\n                \"/docker-volume-sshfs\"\n            ],\n"));
+    g_assert_nonnull (strstr (
+      inspect,
+      "            \"Entrypoint\": [\n                \"/docker-volume-sshfs\"\n            ],\n"));
     g_assert_nonnull (strstr (inspect, "            \"PropagatedMount\": \"/mnt/volumes\",\n"));
-    g_assert_nonnull (strstr (inspect, "            \"Env\": [\n                \"DEBUG=0\"\n            ],\n"));
+    g_assert_nonnull (
+      strstr (inspect, "            \"Env\": [\n                \"DEBUG=0\"\n            ],\n"));
   }
   id = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Id}}", "vieux/sshfs:latest", NULL);
   g_strchomp (id);
@@ -186,10 +201,15 @@ test_create_ls_inspect (void)
   {
     /* the same plugin by full ID, by a prefix, by its full reference */
     g_autofree gchar *prefix = g_strndup (id, 5);
-    g_autofree gchar *by_id = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Name}}", id, NULL);
-    g_autofree gchar *by_prefix = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Name}}", prefix, NULL);
-    g_autofree gchar *by_ref = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Name}}", "docker.io/vieux/sshfs", NULL);
-    g_autofree gchar *env = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Settings.Env}} {{json .Config.Interface.Types}}", "vieux/sshfs", NULL);
+    g_autofree gchar *by_id
+      = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Name}}", id, NULL);
+    g_autofree gchar *by_prefix
+      = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Name}}", prefix, NULL);
+    g_autofree gchar *by_ref = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Name}}",
+                                                  "docker.io/vieux/sshfs", NULL);
+    g_autofree gchar *env = berth_test_run_ok (d, "plugin", "inspect", "-f",
+                                               "{{.Settings.Env}} {{json .Config.Interface.Types}}",
+                                               "vieux/sshfs", NULL);
     g_assert_cmpstr (by_id, ==, "vieux/sshfs:latest\n");
     g_assert_cmpstr (by_prefix, ==, "vieux/sshfs:latest\n");
     g_assert_cmpstr (by_ref, ==, "vieux/sshfs:latest\n");
@@ -200,15 +220,20 @@ test_create_ls_inspect (void)
   g_clear_pointer (&r, berth_test_result_free);
 
   /* settings, with docker's messages */
-  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "set", "vieux/sshfs", "DEBUG=1", "NOPE=1", NULL);
-  assert_result (r, 1, "", "Error response from daemon: setting \"NOPE\" not found in the plugin configuration\n");
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "set", "vieux/sshfs", "DEBUG=1", "NOPE=1",
+                      NULL);
+  assert_result (
+    r, 1, "",
+    "Error response from daemon: setting \"NOPE\" not found in the plugin configuration\n");
   g_clear_pointer (&r, berth_test_result_free);
   {
     /* all or nothing: DEBUG did not change (docker changes it anyway) */
-    g_autofree gchar *env = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Settings.Env}}", "vieux/sshfs", NULL);
+    g_autofree gchar *env
+      = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Settings.Env}}", "vieux/sshfs", NULL);
     g_assert_cmpstr (env, ==, "[DEBUG=0]\n");
   }
-  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "set", "vieux/sshfs", "sshkey.destination=/x", NULL);
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "set", "vieux/sshfs",
+                      "sshkey.destination=/x", NULL);
   assert_result (r, 1, "", "Error response from daemon: \"sshkey.destination\" is not settable\n");
   g_clear_pointer (&r, berth_test_result_free);
   g_free (berth_test_run_ok (d, "plugin", "set", "vieux/sshfs", "DEBUG=1", NULL));
@@ -216,14 +241,15 @@ test_create_ls_inspect (void)
   /* settings and plugins survive a restart */
   restart_daemon (d, SIGTERM);
   {
-    g_autofree gchar *env = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Settings.Env}}", "vieux/sshfs", NULL);
+    g_autofree gchar *env
+      = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Settings.Env}}", "vieux/sshfs", NULL);
     g_autofree gchar *count = berth_test_run_ok (d, "plugin", "ls", "-q", NULL);
     g_assert_cmpstr (env, ==, "[DEBUG=1]\n");
     g_assert_cmpuint (strlen (count), ==, 2 * 13);
   }
 
-  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "rm", "other/sshfs:1.0", "vieux/sshfs", NULL), ==,
-                   "other/sshfs:1.0\nvieux/sshfs\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "rm", "other/sshfs:1.0", "vieux/sshfs", NULL),
+                   ==, "other/sshfs:1.0\nvieux/sshfs\n");
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "rm", "vieux/sshfs", NULL);
   assert_result (r, 1, "", "plugin \"vieux/sshfs\" not found");
 }
@@ -232,21 +258,43 @@ static void
 test_create_errors (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  struct {
+  struct
+  {
     const gchar *config;
     gboolean rootfs;
     const gchar *error;
   } cases[] = {
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\"", TRUE, "failed to parse config" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}}", FALSE, "no rootfs found" },
-    { "{\"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}}", TRUE, "Entrypoint" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}, \"mounts\": [{\"destination\": \"relative\", \"type\": \"bind\"}]}", TRUE, "Mounts[0].Destination" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}, \"mounts\": [{\"destination\": \"/a/../../etc\", \"type\": \"bind\"}]}", TRUE, "Mounts[0].Destination" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}, \"linux\": {\"devices\": [{\"path\": \"/etc/passwd\"}]}}", TRUE, "Linux.Devices[0].Path" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}, \"linux\": {\"capabilities\": [\"CAP_NOPE\"]}}", TRUE, "CAP_NOPE" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"../escape.sock\", \"types\": [\"docker.volumedriver/1.0\"]}}", TRUE, "Interface.Socket" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a-socket-name-that-is-far-far-far-too-long-for-the-sun-path-of-a-unix-socket-address.sock\", \"types\": [\"docker.volumedriver/1.0\"]}}", TRUE, "Interface.Socket" },
-    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.nosuchdriver/1.0\"]}}", TRUE, "docker.nosuchdriver/1.0" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\"", TRUE,
+      "failed to parse config" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": "
+      "[\"docker.volumedriver/1.0\"]}}",
+      FALSE, "no rootfs found" },
+    { "{\"interface\": {\"socket\": \"a.sock\", \"types\": [\"docker.volumedriver/1.0\"]}}", TRUE,
+      "Entrypoint" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": "
+      "[\"docker.volumedriver/1.0\"]}, \"mounts\": [{\"destination\": \"relative\", \"type\": "
+      "\"bind\"}]}",
+      TRUE, "Mounts[0].Destination" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": "
+      "[\"docker.volumedriver/1.0\"]}, \"mounts\": [{\"destination\": \"/a/../../etc\", \"type\": "
+      "\"bind\"}]}",
+      TRUE, "Mounts[0].Destination" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": "
+      "[\"docker.volumedriver/1.0\"]}, \"linux\": {\"devices\": [{\"path\": \"/etc/passwd\"}]}}",
+      TRUE, "Linux.Devices[0].Path" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": "
+      "[\"docker.volumedriver/1.0\"]}, \"linux\": {\"capabilities\": [\"CAP_NOPE\"]}}",
+      TRUE, "CAP_NOPE" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"../escape.sock\", \"types\": "
+      "[\"docker.volumedriver/1.0\"]}}",
+      TRUE, "Interface.Socket" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": "
+      "\"a-socket-name-that-is-far-far-far-too-long-for-the-sun-path-of-a-unix-socket-address."
+      "sock\", \"types\": [\"docker.volumedriver/1.0\"]}}",
+      TRUE, "Interface.Socket" },
+    { "{\"entrypoint\": [\"/x\"], \"interface\": {\"socket\": \"a.sock\", \"types\": "
+      "[\"docker.nosuchdriver/1.0\"]}}",
+      TRUE, "docker.nosuchdriver/1.0" },
   };
 
   if (!can_run_plugins ())
@@ -272,12 +320,14 @@ test_create_errors (void)
       g_assert_cmpstr (ls, ==, "");
     }
   {
-    g_autoptr(BerthTestResult) r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "create", "x", "/nonexistent", NULL);
+    g_autoptr(BerthTestResult) r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "create",
+                                                    "x", "/nonexistent", NULL);
     assert_result (r, 1, "", "context must be a directory");
   }
   {
     g_autofree gchar *dir = berth_test_make_plugin (d, "digest", SLEEPER_CONFIG);
-    g_autoptr(BerthTestResult) r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "create",
+    g_autoptr(BerthTestResult) r = berth_test_run (
+      d, BERTH_TEST_AS_CALLER, "plugin", "create",
       "x@sha256:0000000000000000000000000000000000000000000000000000000000000000", dir, NULL);
     assert_result (r, 1, "", "canonical references are not permitted");
   }
@@ -299,14 +349,16 @@ test_enable_disable (void)
   g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs", dir, NULL));
   set_sshfs_sources (d, "vieux/sshfs");
 
-  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL), ==, "vieux/sshfs\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL), ==,
+                   "vieux/sshfs\n");
   {
     g_autofree gchar *ls = berth_test_run_ok (d, "plugin", "ls", NULL);
     g_assert_nonnull (strstr (ls, "vieux/sshfs:latest   sshFS plugin for Docker   true\n"));
   }
   /* the socket is where docker puts it, relative to berth's run dir */
   {
-    g_autofree gchar *id = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Id}}", "vieux/sshfs", NULL);
+    g_autofree gchar *id
+      = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.Id}}", "vieux/sshfs", NULL);
     g_strchomp (id);
     id[12] = '\0'; /* the directory has the short ID, so long run dirs still fit sun_path */
     sock = g_build_filename (d->run_dir, "plugins", id, "sshfs.sock", NULL);
@@ -322,10 +374,14 @@ test_enable_disable (void)
   }
 
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "enable", "vieux/sshfs", NULL);
-  assert_result (r, 1, "", "Error response from daemon: plugin already enabled: plugin vieux/sshfs:latest is enabled\n");
+  assert_result (
+    r, 1, "",
+    "Error response from daemon: plugin already enabled: plugin vieux/sshfs:latest is enabled\n");
   g_clear_pointer (&r, berth_test_result_free);
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "set", "vieux/sshfs", "DEBUG=1", NULL);
-  assert_result (r, 1, "", "Error response from daemon: cannot set on an active plugin, disable plugin before setting\n");
+  assert_result (
+    r, 1, "",
+    "Error response from daemon: cannot set on an active plugin, disable plugin before setting\n");
   g_clear_pointer (&r, berth_test_result_free);
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "rm", "vieux/sshfs", NULL);
   assert_result (r, 1, "", "Error response from daemon: plugin vieux/sshfs:latest is enabled\n");
@@ -335,7 +391,8 @@ test_enable_disable (void)
   logs = berth_test_run_ok (d, "plugin", "logs", "vieux/sshfs", NULL);
   g_assert_nonnull (strstr (logs, "listening on /run/docker/plugins/sshfs.sock"));
   {
-    g_autofree gchar *one = berth_test_run_ok (d, "plugin", "logs", "--tail", "1", "vieux/sshfs", NULL);
+    g_autofree gchar *one
+      = berth_test_run_ok (d, "plugin", "logs", "--tail", "1", "vieux/sshfs", NULL);
     g_auto(GStrv) lines = g_strsplit (one, "\n", -1);
     g_assert_cmpuint (g_strv_length (lines), ==, 2);
   }
@@ -344,14 +401,19 @@ test_enable_disable (void)
   g_assert_no_errno (kill (atoi (pid), SIGKILL));
   for (guint i = 0; i < 500; i++)
     {
-      g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Status}} {{.State.RestartCount}}", "vieux/sshfs", NULL);
+      g_autofree gchar *state
+        = berth_test_run_ok (d, "plugin", "inspect", "-f",
+                             "{{.State.Status}} {{.State.RestartCount}}", "vieux/sshfs", NULL);
       if (g_str_equal (state, "enabled 1\n"))
         break;
       g_usleep (10000);
     }
   {
-    g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Status}} {{.State.RestartCount}} {{.State.LastExit}}", "vieux/sshfs", NULL);
-    g_autofree gchar *new_pid = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Pid}}", "vieux/sshfs", NULL);
+    g_autofree gchar *state = berth_test_run_ok (
+      d, "plugin", "inspect", "-f", "{{.State.Status}} {{.State.RestartCount}} {{.State.LastExit}}",
+      "vieux/sshfs", NULL);
+    g_autofree gchar *new_pid
+      = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Pid}}", "vieux/sshfs", NULL);
     g_assert_true (g_str_has_prefix (state, "enabled 1 was killed by signal 9"));
     g_strchomp (new_pid);
     g_assert_cmpstr (new_pid, !=, pid);
@@ -359,19 +421,23 @@ test_enable_disable (void)
     pid = g_steal_pointer (&new_pid);
   }
 
-  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "disable", "vieux/sshfs", NULL), ==, "vieux/sshfs\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "disable", "vieux/sshfs", NULL), ==,
+                   "vieux/sshfs\n");
   g_assert_false (g_file_test (sock, G_FILE_TEST_EXISTS));
   {
     g_autofree gchar *proc = g_strdup_printf ("/proc/%s", pid);
     g_assert_false (g_file_test (proc, G_FILE_TEST_EXISTS));
   }
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "disable", "vieux/sshfs", NULL);
-  assert_result (r, 1, "", "Error response from daemon: plugin is already disabled: plugin vieux/sshfs:latest found but disabled\n");
+  assert_result (r, 1, "",
+                 "Error response from daemon: plugin is already disabled: plugin "
+                 "vieux/sshfs:latest found but disabled\n");
   g_clear_pointer (&r, berth_test_result_free);
 
   /* enable again, then rm -f stops and removes it */
   g_free (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL));
-  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "rm", "-f", "vieux/sshfs", NULL), ==, "vieux/sshfs\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "plugin", "rm", "-f", "vieux/sshfs", NULL), ==,
+                   "vieux/sshfs\n");
   {
     g_autofree gchar *ls = berth_test_run_ok (d, "plugin", "ls", "-q", NULL);
     g_autofree gchar *plugins = g_build_filename (d->root, "plugins", NULL);
@@ -404,15 +470,18 @@ test_enable_failures (void)
   g_clear_pointer (&r, berth_test_result_free);
 
   /* never opens its socket: stopped after the timeout, and said so */
-  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "enable", "--timeout", "1", "sleeper", NULL);
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "enable", "--timeout", "1", "sleeper",
+                      NULL);
   assert_result (r, 1, "", "socket never.sock never appeared after 1.");
   g_assert_nonnull (strstr (r->err, "starting"));
   g_clear_pointer (&r, berth_test_result_free);
   {
-    g_autofree gchar *ls = berth_test_run_ok (d, "plugin", "ls", "--format", "{{.Name}} {{.Enabled}}", NULL);
+    g_autofree gchar *ls
+      = berth_test_run_ok (d, "plugin", "ls", "--format", "{{.Name}} {{.Enabled}}", NULL);
     g_assert_cmpstr (ls, ==, "quitter:latest false\nsleeper:latest false\n");
   }
-  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "enable", "--timeout", "-1", "sleeper", NULL);
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "enable", "--timeout", "-1", "sleeper",
+                      NULL);
   assert_result (r, 1, "", "negative timeout -1 is invalid");
 }
 
@@ -436,7 +505,8 @@ test_live_restore (void)
   restart_daemon (d, SIGKILL);
   for (guint i = 0; i < 500; i++)
     {
-      g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Status}}", "vieux/sshfs", NULL);
+      g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f",
+                                                   "{{.State.Status}}", "vieux/sshfs", NULL);
       if (g_str_equal (state, "enabled\n"))
         break;
       g_usleep (10000);
@@ -451,13 +521,15 @@ test_live_restore (void)
   restart_daemon (d, 0);
   for (guint i = 0; i < 500; i++)
     {
-      g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Status}}", "vieux/sshfs", NULL);
+      g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f",
+                                                   "{{.State.Status}}", "vieux/sshfs", NULL);
       if (g_str_equal (state, "enabled\n"))
         break;
       g_usleep (10000);
     }
   {
-    g_autofree gchar *state = berth_test_run_ok (d, "plugin", "inspect", "-f", "{{.State.Status}} {{.State.Pid}}", "vieux/sshfs", NULL);
+    g_autofree gchar *state = berth_test_run_ok (
+      d, "plugin", "inspect", "-f", "{{.State.Status}} {{.State.Pid}}", "vieux/sshfs", NULL);
     g_autofree gchar *old = g_strdup_printf ("enabled %s\n", pid);
     g_assert_true (g_str_has_prefix (state, "enabled "));
     g_assert_cmpstr (state, !=, old);

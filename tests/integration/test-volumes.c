@@ -47,7 +47,9 @@ test_local (void)
     }
   d = start_daemon ();
   g_assert_cmpstr (berth_test_run_ok (d, "volume", "ls", NULL), ==, "DRIVER    VOLUME NAME\n");
-  g_assert_cmpstr (berth_test_run_ok (d, "volume", "create", "--name", "data", "--label", "tier=db", NULL), ==, "data\n");
+  g_assert_cmpstr (
+    berth_test_run_ok (d, "volume", "create", "--name", "data", "--label", "tier=db", NULL), ==,
+    "data\n");
   g_assert_cmpstr (berth_test_run_ok (d, "volume", "create", "other", NULL), ==, "other\n");
   anonymous = berth_test_run_ok (d, "volume", "create", NULL);
   g_strchomp (anonymous);
@@ -55,16 +57,21 @@ test_local (void)
 
   ls = berth_test_run_ok (d, "volume", "ls", NULL);
   {
-    g_autofree gchar *expected = g_strdup_printf ("DRIVER    VOLUME NAME\nlocal     %s\nlocal     data\nlocal     other\n", anonymous);
+    g_autofree gchar *expected = g_strdup_printf (
+      "DRIVER    VOLUME NAME\nlocal     %s\nlocal     data\nlocal     other\n", anonymous);
     g_assert_cmpstr (ls, ==, expected);
   }
   {
-    g_autofree gchar *labelled = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "label=tier=db", NULL);
-    g_autofree gchar *named = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "name=oth", NULL);
-    g_autofree gchar *json = berth_test_run_ok (d, "volume", "ls", "--format", "json", "--filter", "name=data", NULL);
+    g_autofree gchar *labelled
+      = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "label=tier=db", NULL);
+    g_autofree gchar *named
+      = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "name=oth", NULL);
+    g_autofree gchar *json
+      = berth_test_run_ok (d, "volume", "ls", "--format", "json", "--filter", "name=data", NULL);
     g_assert_cmpstr (labelled, ==, "data\n");
     g_assert_cmpstr (named, ==, "other\n");
-    g_assert_true (g_str_has_prefix (json, "{\"Driver\":\"local\",\"Labels\":\"tier=db\",\"Mountpoint\":\""));
+    g_assert_true (
+      g_str_has_prefix (json, "{\"Driver\":\"local\",\"Labels\":\"tier=db\",\"Mountpoint\":\""));
   }
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "ls", "--filter", "bogus=1", NULL);
   assert_fails (r, "invalid filter 'bogus'");
@@ -72,7 +79,8 @@ test_local (void)
 
   {
     g_autofree gchar *inspect = berth_test_run_ok (d, "volume", "inspect", "data", NULL);
-    g_autofree gchar *driver = berth_test_run_ok (d, "volume", "inspect", "-f", "{{.Driver}} {{.Scope}} {{.Labels.tier}}", "data", NULL);
+    g_autofree gchar *driver = berth_test_run_ok (
+      d, "volume", "inspect", "-f", "{{.Driver}} {{.Scope}} {{.Labels.tier}}", "data", NULL);
     g_assert_true (g_str_has_prefix (inspect, "[\n    {\n        \"CreatedAt\": \""));
     g_assert_nonnull (strstr (inspect, "        \"Driver\": \"local\",\n"));
     g_assert_nonnull (strstr (inspect, "        \"Name\": \"data\",\n"));
@@ -106,7 +114,8 @@ test_local (void)
     g_assert_true (berth_test_daemon_start (d, NULL, &error));
   }
   {
-    g_autofree gchar *held = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "dangling=false", NULL);
+    g_autofree gchar *held
+      = berth_test_run_ok (d, "volume", "ls", "-q", "--filter", "dangling=false", NULL);
     g_assert_cmpstr (held, ==, "data\n");
   }
   g_free (berth_test_run_ok (d, "volume", "unmount", "data", mount_lines[1], NULL));
@@ -121,10 +130,12 @@ test_local (void)
     g_assert_true (g_str_has_prefix (pruned, expected));
     g_assert_nonnull (strstr (pruned, "Total reclaimed space: "));
   }
-  g_assert_cmpstr (berth_test_run_ok (d, "volume", "rm", "data", "other", NULL), ==, "data\nother\n");
+  g_assert_cmpstr (berth_test_run_ok (d, "volume", "rm", "data", "other", NULL), ==,
+                   "data\nother\n");
   g_assert_cmpstr (berth_test_run_ok (d, "volume", "ls", "-q", NULL), ==, "");
 
-  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "create", "-d", "nosuch", "--name", "x", NULL);
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "volume", "create", "-d", "nosuch", "--name", "x",
+                      NULL);
   assert_fails (r, "create x: error looking up volume plugin nosuch: plugin \"nosuch\" not found");
 }
 
@@ -144,8 +155,8 @@ test_sshfs (void)
   g_autoptr(BerthTestResult) r = NULL;
   guint16 port = 0;
 
-  if (getuid () != 0 || !g_file_test (TEST_SSHD, G_FILE_TEST_IS_EXECUTABLE) ||
-      !g_file_test ("/dev/fuse", G_FILE_TEST_EXISTS) || g_find_program_in_path ("runc") == NULL)
+  if (getuid () != 0 || !g_file_test (TEST_SSHD, G_FILE_TEST_IS_EXECUTABLE)
+      || !g_file_test ("/dev/fuse", G_FILE_TEST_EXISTS) || g_find_program_in_path ("runc") == NULL)
     {
       g_test_skip ("needs root, sshd, /dev/fuse and runc");
       return;
@@ -169,19 +180,22 @@ test_sshfs (void)
   {
     g_autofree gchar *state_arg = g_strdup_printf ("state.source=%s", state);
     g_autofree gchar *keys_arg = g_strdup_printf ("sshkey.source=%s", keys);
-    g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs", berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN"), NULL));
+    g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs",
+                               berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN"), NULL));
     g_free (berth_test_run_ok (d, "plugin", "set", "vieux/sshfs", state_arg, keys_arg, NULL));
     g_free (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL));
   }
   sshcmd = g_strdup_printf ("sshcmd=root@127.0.0.1:%s", remote);
   port_opt = g_strdup_printf ("port=%u", port);
-  g_assert_cmpstr (berth_test_run_ok (d, "volume", "create", "-d", "vieux/sshfs", "--name", "sshvolume",
-                                      "-o", sshcmd, "-o", port_opt, "-o", "IdentityFile=/root/.ssh/id_test",
-                                      "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", NULL),
-                   ==, "sshvolume\n");
+  g_assert_cmpstr (
+    berth_test_run_ok (d, "volume", "create", "-d", "vieux/sshfs", "--name", "sshvolume", "-o",
+                       sshcmd, "-o", port_opt, "-o", "IdentityFile=/root/.ssh/id_test", "-o",
+                       "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", NULL),
+    ==, "sshvolume\n");
   {
     g_autofree gchar *ls = berth_test_run_ok (d, "volume", "ls", NULL);
-    g_autofree gchar *driver = berth_test_run_ok (d, "volume", "inspect", "-f", "{{.Driver}} {{.Options.port}}", "sshvolume", NULL);
+    g_autofree gchar *driver = berth_test_run_ok (
+      d, "volume", "inspect", "-f", "{{.Driver}} {{.Options.port}}", "sshvolume", NULL);
     g_autofree gchar *expected = g_strdup_printf ("vieux/sshfs:latest %u\n", port);
     g_assert_cmpstr (ls, ==, "DRIVER               VOLUME NAME\nvieux/sshfs:latest   sshvolume\n");
     g_assert_cmpstr (driver, ==, expected);
