@@ -635,14 +635,140 @@ plugin_logs (BerthCli *cli, gint argc, gchar **argv)
   return BERTH_EXIT_OK;
 }
 
+/* ---- install, push -------------------------------------------------------- */
+
+/* docker's RemoteRef: the normalised name, with a tag only if one was given */
+static gchar *
+remote_ref (const gchar *text)
+{
+  g_autoptr(BerthReference) ref = berth_reference_parse (text, NULL);
+  return ref != NULL ? berth_reference_to_string (ref) : g_strdup (text);
+}
+
+/* docker's prompt, byte for byte; TRUE if the user said y */
+static gboolean
+confirm_privileges (const gchar *typed, GVariant *privileges)
+{
+  GVariantIter iter;
+  const gchar *name;
+  g_autofree const gchar **values = NULL;
+  gchar line[256];
+
+  g_print ("Plugin \"%s\" is requesting the following privileges:\n", typed);
+  g_variant_iter_init (&iter, privileges);
+  while (g_variant_iter_next (&iter, "(&s&s^a&s)", &name, NULL, &values))
+    {
+      g_autofree gchar *joined = g_strjoinv (" ", (gchar **)values);
+      g_print (" - %s: [%s]\n", name, joined);
+      g_clear_pointer (&values, g_free);
+    }
+  g_print ("Do you grant the above permissions? [y/N] ");
+  fflush (stdout);
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return FALSE;
+  g_strstrip (line);
+  return g_ascii_strcasecmp (line, "y") == 0;
+}
+
+static gint
+plugin_install (BerthCli *cli, gint argc, gchar **argv)
+{
+  gint exit_code;
+  g_autofree gchar *alias = NULL;
+  gboolean disable = FALSE;
+  gboolean grant_all = FALSE;
+  gboolean no_trust = FALSE;
+  const GOptionEntry entries[] = {
+    { "alias", 0, 0, G_OPTION_ARG_STRING, &alias, "Local name for plugin", "string" },
+    { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, "Do not enable the plugin on install", NULL },
+    { "disable-content-trust", 0, 0, G_OPTION_ARG_NONE, &no_trust,
+      "Skip image verification (accepted for docker's sake: berth always verifies digests)", NULL },
+    { "grant-all-permissions", 0, 0, G_OPTION_ARG_NONE, &grant_all,
+      "Grant all permissions necessary to run the plugin", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) asked = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) privileges = NULL;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN [KEY=VALUE...]",
+                        "Install a plugin. It is pulled, verified, stored once with every other "
+                        "plugin's content, and enabled unless --disable.",
+                        entries, 1, -1, &argc, &argv, &exit_code))
+    return exit_code;
+  asked = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Privileges",
+                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(sa(ssas))"), &error);
+  if (asked == NULL)
+    return berth_cli_fail (cli, error);
+  privileges = g_variant_get_child_value (asked, 1);
+  if (!grant_all && g_variant_n_children (privileges) > 0
+      && !confirm_privileges (argv[1], privileges))
+    {
+      g_autofree gchar *remote = remote_ref (argv[1]);
+      g_printerr ("permission denied while installing plugin %s\n", remote);
+      return BERTH_EXIT_ERROR;
+    }
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Install",
+                          g_variant_new ("(ss@a(ssas)^asb)", argv[1], alias != NULL ? alias : "",
+                                         privileges, argv + 2, disable),
+                          G_VARIANT_TYPE ("(os)"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_print ("Installed plugin %s\n", argv[1]);
+  return BERTH_EXIT_OK;
+}
+
+static gint
+plugin_push (BerthCli *cli, gint argc, gchar **argv)
+{
+  gint exit_code;
+  gboolean no_trust = FALSE;
+  const GOptionEntry entries[] = {
+    { "disable-content-trust", 0, 0, G_OPTION_ARG_NONE, &no_trust,
+      "Skip image signing (accepted for docker's sake)", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(BerthReference) ref = NULL;
+  g_autofree gchar *repository = NULL;
+  const gchar *digest;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN[:TAG]",
+                        "Push a plugin to a registry. Its name says where: name it "
+                        "registry:5000/repo:tag with create or install --alias.",
+                        entries, 1, 1, &argc, &argv, &exit_code))
+    return exit_code;
+  ref = berth_reference_parse (argv[1], &error);
+  if (ref == NULL || berth_reference_get_digest (ref) != NULL)
+    {
+      g_printerr ("berth: invalid name: %s\n", argv[1]);
+      return BERTH_EXIT_ERROR;
+    }
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Push",
+                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(s)"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_variant_get (reply, "(&s)", &digest);
+  repository = berth_reference_name (ref);
+  g_print ("The push refers to repository [%s]\n", repository);
+  g_print ("%s: digest: %s\n",
+           berth_reference_get_tag (ref) != NULL ? berth_reference_get_tag (ref) : "latest",
+           digest);
+  return BERTH_EXIT_OK;
+}
+
 const BerthCommand berth_cmd_plugin[] = {
   { "create", "Create a plugin from a rootfs and configuration", plugin_create, NULL },
   { "disable", "Disable a plugin", plugin_disable, NULL },
   { "enable", "Enable a plugin", plugin_enable, NULL },
   { "inspect", "Display detailed information on one or more plugins", plugin_inspect, NULL },
+  { "install", "Install a plugin", plugin_install, NULL },
   { "logs", "Show a plugin's output", plugin_logs, NULL },
   { "ls", "List plugins", plugin_ls, NULL },
   { "list", NULL, plugin_ls, NULL },
+  { "push", "Push a plugin to a registry", plugin_push, NULL },
   { "rm", "Remove one or more plugins", plugin_rm, NULL },
   { "remove", NULL, plugin_rm, NULL },
   { "set", "Change settings for a plugin", plugin_set, NULL },

@@ -307,6 +307,93 @@ on_handle_create (BerthDBusBerth1Plugins *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* ---- registries ---------------------------------------------------------- */
+
+static void
+on_privileges (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply = berth_engine_plugin_privileges_finish (BERTH_ENGINE (source), result, &error);
+
+  if (reply == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, reply);
+}
+
+static gboolean
+on_handle_privileges (BerthDBusBerth1Plugins *skeleton,
+                      GDBusMethodInvocation *invocation,
+                      const gchar *remote,
+                      gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_plugin_privileges_async (self->engine, remote, NULL, on_privileges,
+                                        g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_installed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin
+             = berth_engine_install_plugin_finish (BERTH_ENGINE (source), result, &error);
+  g_autofree gchar *path = NULL;
+
+  if (plugin == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  path = berth_dbus_plugin_path (plugin);
+  g_dbus_method_invocation_return_value (
+    invocation, g_variant_new ("(os)", path, berth_plugin_get_reference (plugin)));
+}
+
+static gboolean
+on_handle_install (BerthDBusBerth1Plugins *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const gchar *remote,
+                   const gchar *alias,
+                   GVariant *privileges,
+                   const gchar *const *settings,
+                   gboolean disable,
+                   gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_install_plugin_async (self->engine, remote, alias, privileges, settings, disable,
+                                     NULL, on_installed, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *digest
+    = berth_engine_push_plugin_finish (BERTH_ENGINE (source), result, &error);
+
+  if (digest == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", digest));
+}
+
+static gboolean
+on_handle_push (BerthDBusBerth1Plugins *skeleton,
+                GDBusMethodInvocation *invocation,
+                const gchar *name,
+                gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_push_plugin_async (self->engine, name, NULL, on_pushed, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* enable, disable and remove all finish with a plugin or an error */
 static void
 on_plugin_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -496,6 +583,9 @@ berth_dbus_plugins_new (BerthEngine *engine,
   g_signal_connect (self->skeleton, "g-authorize-method", G_CALLBACK (on_authorize), self);
   g_signal_connect (self->skeleton, "handle-create", G_CALLBACK (on_handle_create), self);
   g_signal_connect (self->skeleton, "handle-enable", G_CALLBACK (on_handle_enable), self);
+  g_signal_connect (self->skeleton, "handle-privileges", G_CALLBACK (on_handle_privileges), self);
+  g_signal_connect (self->skeleton, "handle-install", G_CALLBACK (on_handle_install), self);
+  g_signal_connect (self->skeleton, "handle-push", G_CALLBACK (on_handle_push), self);
   g_signal_connect (self->skeleton, "handle-disable", G_CALLBACK (on_handle_disable), self);
   g_signal_connect (self->skeleton, "handle-remove", G_CALLBACK (on_handle_remove), self);
   g_signal_connect (self->skeleton, "handle-set", G_CALLBACK (on_handle_set), self);

@@ -69,6 +69,13 @@ engine_runtime (BerthEngine *self)
   return (BerthRuntime *)berth_modules_get_active (self->modules, BERTH_EXTENSION_POINT_RUNTIME);
 }
 
+BerthContentStore *
+berth_engine_content_store (BerthEngine *self)
+{
+  return (BerthContentStore *)berth_modules_get_active (self->modules,
+                                                        BERTH_EXTENSION_POINT_CONTENT_STORE);
+}
+
 static BerthContentStore *
 engine_store (BerthEngine *self)
 {
@@ -725,9 +732,9 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     }
   spec = berth_oci_spec_new_for_plugin (config, berth_plugin_get_settings (plugin), rootfs, sockets,
                                         propagated, &error);
+  /* on_started names the plugin */
   if (spec == NULL || !berth_oci_spec_write_bundle (spec, bundle, cancellable, &error))
     {
-      g_prefix_error (&error, "enabling %s: ", berth_plugin_get_name (plugin));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -859,6 +866,14 @@ short_id_taken (BerthEngine *self, const gchar *id)
   return FALSE;
 }
 
+static gchar *new_plugin_id (BerthEngine *self);
+
+gchar *
+berth_engine_new_plugin_id (BerthEngine *self)
+{
+  return new_plugin_id (self);
+}
+
 static gchar *
 new_plugin_id (BerthEngine *self)
 {
@@ -881,6 +896,14 @@ new_plugin_id (BerthEngine *self)
       if (!all_digits && !short_id_taken (self, id->str))
         return g_string_free (g_steal_pointer (&id), FALSE);
     }
+}
+
+static BerthPlugin *find_by_exact_name (BerthEngine *self, const gchar *name);
+
+BerthPlugin *
+berth_engine_find_plugin_by_name (BerthEngine *self, const gchar *name)
+{
+  return find_by_exact_name (self, name);
 }
 
 static BerthPlugin *
@@ -1196,6 +1219,35 @@ berth_engine_create_plugin_async (BerthEngine *self,
   data->id = new_plugin_id (self);
   g_task_set_task_data (task, data, (GDestroyNotify)create_data_free);
   g_task_run_in_thread (task, create_thread);
+}
+
+/**
+ * berth_engine_add_plugin:
+ * @self: a #BerthEngine
+ * @plugin: a plugin whose content is stored
+ * @error: return location for a #GError
+ *
+ * Saves a new plugin's record and makes it known (installs use this).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+berth_engine_add_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error)
+{
+  g_autofree gchar *dir = plugin_dir (self, berth_plugin_get_id (plugin));
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot create %s: %s", dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if (!save_plugin (self, plugin, error))
+    return FALSE;
+  g_hash_table_insert (self->plugins, g_strdup (berth_plugin_get_id (plugin)),
+                       g_object_ref (plugin));
+  g_signal_emit_by_name (self, "plugin-added", plugin);
+  return TRUE;
 }
 
 static void

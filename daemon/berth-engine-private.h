@@ -21,12 +21,17 @@ struct _BerthEngine
   /* content-store writes happen one at a time, off the main thread */
   GMutex storage_lock;
   GHashTable *pending_roots; /* content a create has stored and not yet recorded; storage_lock */
-  gchar *runtime_error; /* why the runtime cannot run containers, if it cannot */
+  gchar *runtime_error;      /* why the runtime cannot run containers, if it cannot */
 };
 
 gboolean berth_engine_plugins_startup (BerthEngine *self, GError **error);
 void berth_engine_plugins_shutdown (BerthEngine *self);
 void berth_engine_plugins_init (BerthEngine *self);
 void berth_engine_plugins_finalize (BerthEngine *self);
+
+BerthContentStore *berth_engine_content_store (BerthEngine *self);
+gchar *berth_engine_new_plugin_id (BerthEngine *self);
+BerthPlugin *berth_engine_find_plugin_by_name (BerthEngine *self, const gchar *name);
+gboolean berth_engine_add_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
 
 G_END_DECLS

@@ -72,4 +72,29 @@ GVariant *berth_engine_disk_usage_finish (BerthEngine *self, GAsyncResult *resul
 
 BerthVolumeService *berth_engine_get_volume_service (BerthEngine *self);
 
+void berth_engine_plugin_privileges_async (BerthEngine *self,
+                                           const gchar *remote,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+GVariant *
+berth_engine_plugin_privileges_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_install_plugin_async (BerthEngine *self,
+                                        const gchar *remote,
+                                        const gchar *alias,
+                                        GVariant *privileges,
+                                        const gchar *const *settings,
+                                        gboolean disable,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+BerthPlugin *
+berth_engine_install_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_push_plugin_async (BerthEngine *self,
+                                     const gchar *name,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gchar *berth_engine_push_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS

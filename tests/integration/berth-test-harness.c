@@ -307,6 +307,58 @@ berth_test_daemon_use_build_modules (BerthTestDaemon *d)
   d->module_dir = g_strdup (berth_test_binary ("BERTH_TEST_BUILD_MODULES"));
 }
 
+/**
+ * berth_test_daemon_start_built:
+ *
+ * Returns: (transfer full): a started berthd with the modules of this build
+ */
+BerthTestDaemon *
+berth_test_daemon_start_built (void)
+{
+  BerthTestDaemon *d = berth_test_daemon_new ();
+  g_autoptr(GError) error = NULL;
+
+  berth_test_daemon_use_build_modules (d);
+  if (!berth_test_daemon_start (d, NULL, &error))
+    g_error ("cannot start berthd: %s", error->message);
+  return d;
+}
+
+/* plugins need root (namespaces, mounts) and runc; else the test is skipped */
+gboolean
+berth_test_can_run_plugins (void)
+{
+  g_autofree gchar *runc = g_find_program_in_path ("runc");
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("plugins need root (namespaces, mounts)");
+      return FALSE;
+    }
+  if (runc == NULL)
+    {
+      g_test_skip ("runc is not installed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* plugins outlive berthd on purpose (live restore): tests stop them here */
+void
+berth_test_remove_all_plugins (BerthTestDaemon *d)
+{
+  g_autoptr(BerthTestResult) ids
+             = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "ls", "-q", "--no-trunc", NULL);
+  g_auto(GStrv) lines = g_strsplit (ids->out != NULL ? ids->out : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      {
+        g_autoptr(BerthTestResult) r
+                   = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "rm", "-f", lines[i], NULL);
+      }
+}
+
 /* a plugin folder: config.json and a busybox rootfs, in the test's tmp */
 gchar *
 berth_test_make_plugin (BerthTestDaemon *d, const gchar *name, const gchar *config_json)

@@ -21,34 +21,6 @@
   "3\"],"                                                                                          \
   " \"interface\": {\"types\": [\"docker.volumedriver/1.0\"], \"socket\": \"quit.sock\"}}"
 
-static gboolean
-can_run_plugins (void)
-{
-  if (getuid () != 0)
-    {
-      g_test_skip ("plugins need root (namespaces, mounts)");
-      return FALSE;
-    }
-  if (g_find_program_in_path ("runc") == NULL)
-    {
-      g_test_skip ("runc is not installed");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static BerthTestDaemon *
-start_daemon (void)
-{
-  BerthTestDaemon *d = berth_test_daemon_new ();
-  g_autoptr(GError) error = NULL;
-
-  berth_test_daemon_use_build_modules (d);
-  if (!berth_test_daemon_start (d, NULL, &error))
-    g_error ("cannot start berthd: %s", error->message);
-  return d;
-}
-
 static void
 restart_daemon (BerthTestDaemon *d, gint signum)
 {
@@ -56,21 +28,6 @@ restart_daemon (BerthTestDaemon *d, gint signum)
   berth_test_daemon_stop (d, signum);
   if (!berth_test_daemon_start (d, NULL, &error))
     g_error ("cannot start berthd again: %s", error->message);
-}
-
-static void
-cleanup_daemon (BerthTestDaemon *d)
-{
-  /* plugins outlive berthd on purpose (live restore): stop them here */
-  g_autoptr(BerthTestResult) ids
-             = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "ls", "-q", "--no-trunc", NULL);
-  g_auto(GStrv) lines = g_strsplit (ids->out != NULL ? ids->out : "", "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (lines[i][0] != '\0')
-      {
-        g_autoptr(BerthTestResult) r
-                   = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "rm", "-f", lines[i], NULL);
-      }
 }
 
 static gchar *
@@ -114,9 +71,9 @@ test_create_ls_inspect (void)
   g_autofree gchar *id = NULL;
   g_autoptr(BerthTestResult) r = NULL;
 
-  if (!can_run_plugins ())
+  if (!berth_test_can_run_plugins ())
     return;
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
 
   ls = berth_test_run_ok (d, "plugin", "ls", NULL);
   g_assert_cmpstr (ls, ==, "ID        NAME      DESCRIPTION   ENABLED\n");
@@ -297,9 +254,9 @@ test_create_errors (void)
       TRUE, "docker.nosuchdriver/1.0" },
   };
 
-  if (!can_run_plugins ())
+  if (!berth_test_can_run_plugins ())
     return;
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree gchar *name = g_strdup_printf ("bad%u", i);
@@ -343,9 +300,9 @@ test_enable_disable (void)
   g_autofree gchar *sock = NULL;
   g_autofree gchar *logs = NULL;
 
-  if (!can_run_plugins ())
+  if (!berth_test_can_run_plugins ())
     return;
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
   g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs", dir, NULL));
   set_sshfs_sources (d, "vieux/sshfs");
 
@@ -455,9 +412,9 @@ test_enable_failures (void)
   g_autofree gchar *quitter = NULL;
   g_autoptr(BerthTestResult) r = NULL;
 
-  if (!can_run_plugins ())
+  if (!berth_test_can_run_plugins ())
     return;
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
   sleeper = berth_test_make_plugin (d, "sleeper", SLEEPER_CONFIG);
   quitter = berth_test_make_plugin (d, "quitter", QUITTER_CONFIG);
   g_free (berth_test_run_ok (d, "plugin", "create", "sleeper", sleeper, NULL));
@@ -493,9 +450,9 @@ test_live_restore (void)
   g_autofree gchar *pid = NULL;
   g_autofree gchar *after = NULL;
 
-  if (!can_run_plugins ())
+  if (!berth_test_can_run_plugins ())
     return;
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
   g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs", dir, NULL));
   set_sshfs_sources (d, "vieux/sshfs");
   g_free (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL));
@@ -534,7 +491,7 @@ test_live_restore (void)
     g_assert_true (g_str_has_prefix (state, "enabled "));
     g_assert_cmpstr (state, !=, old);
   }
-  cleanup_daemon (d);
+  berth_test_remove_all_plugins (d);
 }
 
 int

@@ -10,18 +10,6 @@
 #include "berth-test-harness.h"
 #include "sshd-fixture.h"
 
-static BerthTestDaemon *
-start_daemon (void)
-{
-  BerthTestDaemon *d = berth_test_daemon_new ();
-  g_autoptr(GError) error = NULL;
-
-  berth_test_daemon_use_build_modules (d);
-  if (!berth_test_daemon_start (d, NULL, &error))
-    g_error ("cannot start berthd: %s", error->message);
-  return d;
-}
-
 static void
 assert_fails (BerthTestResult *r, const gchar *err_part)
 {
@@ -45,7 +33,7 @@ test_local (void)
       g_test_skip ("needs root");
       return;
     }
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
   g_assert_cmpstr (berth_test_run_ok (d, "volume", "ls", NULL), ==, "DRIVER    VOLUME NAME\n");
   g_assert_cmpstr (
     berth_test_run_ok (d, "volume", "create", "--name", "data", "--label", "tier=db", NULL), ==,
@@ -161,7 +149,7 @@ test_sshfs (void)
       g_test_skip ("needs root, sshd, /dev/fuse and runc");
       return;
     }
-  d = start_daemon ();
+  d = berth_test_daemon_start_built ();
   keys = g_build_filename (d->tmp, "keys", NULL);
   state = g_build_filename (d->tmp, "state", NULL);
   remote = g_build_filename (d->tmp, "remote", NULL);

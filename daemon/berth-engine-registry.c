@@ -1,0 +1,599 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#define G_LOG_DOMAIN "BerthEngine"
+
+#include "config.h"
+
+#include "berth-engine-private.h"
+
+/* Plugins from and to registries: privileges, install, push. The transport
+ * module moves the bytes; this decides what they become. Unlike docker,
+ * whose privileges call answers `[]` on any registry error, every error of
+ * the registry reaches the user. */
+
+static BerthTransport *
+engine_transport (BerthEngine *self)
+{
+  return (BerthTransport *)berth_modules_get_active (self->modules,
+                                                     BERTH_EXTENSION_POINT_TRANSPORT);
+}
+
+/* `docker.io/vieux/sshfs:latest`: the reference as docker records it */
+static gchar *
+full_reference (const gchar *remote, GError **error)
+{
+  g_autoptr(BerthReference) ref = berth_reference_parse (remote, error);
+  g_autoptr(BerthReference) tagged = NULL;
+
+  if (ref == NULL)
+    return NULL;
+  tagged = berth_reference_with_default_tag (ref);
+  return berth_reference_to_string (tagged);
+}
+
+static GVariant *
+privileges_variant (GPtrArray *privileges)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssas)"));
+  for (guint i = 0; privileges != NULL && i < privileges->len; i++)
+    {
+      BerthPluginPrivilege *p = privileges->pdata[i];
+      g_variant_builder_add (&builder, "(ss^as)", p->name, p->description,
+                             p->value != NULL ? p->value : (gchar *[]){ NULL });
+    }
+  return g_variant_builder_end (&builder);
+}
+
+static GPtrArray *
+privileges_from_variant (GVariant *value)
+{
+  GPtrArray *privileges
+    = g_ptr_array_new_with_free_func ((GDestroyNotify)berth_plugin_privilege_free);
+  GVariantIter iter;
+  const gchar *name, *description;
+  g_autofree const gchar **values = NULL;
+
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "(&s&s^a&s)", &name, &description, &values))
+    {
+      g_ptr_array_add (privileges, berth_plugin_privilege_new (name, description, values));
+      g_clear_pointer (&values, g_free);
+    }
+  return privileges;
+}
+
+typedef struct
+{
+  gchar *remote;
+  gchar *name;
+  GVariant *privileges;
+  GStrv settings;
+  gboolean disable;
+  BerthRegistryManifest *manifest;
+  BerthPluginConfig *config;
+  BerthPlugin *plugin;
+  /* content stored and not yet recorded: a collection meanwhile keeps it */
+  BerthEngine *engine;
+  GPtrArray *roots;
+} InstallData;
+
+static InstallData *
+install_data_new (BerthEngine *engine)
+{
+  InstallData *data = g_new0 (InstallData, 1);
+  data->engine = g_object_ref (engine);
+  data->roots = g_ptr_array_new_with_free_func (g_free);
+  return data;
+}
+
+/* call with storage_lock held */
+static void
+hold_root (InstallData *data, const gchar *digest)
+{
+  if (digest == NULL || g_hash_table_contains (data->engine->pending_roots, digest))
+    return;
+  g_hash_table_add (data->engine->pending_roots, g_strdup (digest));
+  g_ptr_array_add (data->roots, g_strdup (digest));
+}
+
+static void
+install_data_free (InstallData *data)
+{
+  g_mutex_lock (&data->engine->storage_lock);
+  for (guint i = 0; i < data->roots->len; i++)
+    g_hash_table_remove (data->engine->pending_roots, data->roots->pdata[i]);
+  g_mutex_unlock (&data->engine->storage_lock);
+  g_ptr_array_unref (data->roots);
+  g_object_unref (data->engine);
+  g_free (data->remote);
+  g_free (data->name);
+  g_clear_pointer (&data->privileges, g_variant_unref);
+  g_strfreev (data->settings);
+  g_clear_pointer (&data->manifest, berth_registry_manifest_unref);
+  g_clear_object (&data->config);
+  g_clear_object (&data->plugin);
+  g_free (data);
+}
+
+/* ---- privileges -------------------------------------------------------- */
+
+static void
+on_privileges_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InstallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthRegistryManifest) manifest
+             = berth_transport_resolve_finish (BERTH_TRANSPORT (source), result, &error);
+  g_autoptr(BerthPluginConfig) config = NULL;
+  g_autoptr(GPtrArray) privileges = NULL;
+  GBytes *bytes;
+
+  if (manifest == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bytes = berth_registry_manifest_get_config_bytes (manifest);
+  config = bytes != NULL ? berth_plugin_config_new_from_bytes (bytes, &error) : NULL;
+  if (config == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                               "the plugin config of %s: %s", data->remote,
+                               error != NULL ? error->message : "missing");
+      return;
+    }
+  privileges = berth_plugin_config_get_privileges (config);
+  g_task_return_pointer (task,
+                         g_variant_ref_sink (g_variant_new ("(s@a(ssas))", data->remote,
+                                                            privileges_variant (privileges))),
+                         (GDestroyNotify)g_variant_unref);
+}
+
+/**
+ * berth_engine_plugin_privileges_async:
+ * @self: a #BerthEngine
+ * @remote: a reference, e.g. `vieux/sshfs`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the privileges
+ * @user_data: for @callback
+ *
+ * Fetches a plugin's manifest and config (storing nothing) and computes
+ * the privileges it asks for, in docker's order and words.
+ */
+void
+berth_engine_plugin_privileges_async (BerthEngine *self,
+                                      const gchar *remote,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  BerthTransport *transport = engine_transport (self);
+  g_autoptr(GError) error = NULL;
+  InstallData *data;
+
+  if (transport == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                               "no transport module is loaded: see berth system info");
+      return;
+    }
+  data = install_data_new (self);
+  g_task_set_task_data (task, data, (GDestroyNotify)install_data_free);
+  data->remote = full_reference (remote, &error);
+  if (data->remote == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
+                                 on_privileges_resolved, g_steal_pointer (&task));
+}
+
+/**
+ * berth_engine_plugin_privileges_finish:
+ * @self: a #BerthEngine
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): `(sa(ssas))`: the full reference and the privileges
+ */
+GVariant *
+berth_engine_plugin_privileges_finish (BerthEngine *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- install ----------------------------------------------------------- */
+
+static void
+install_import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BerthEngine *self = source;
+  InstallData *data = task_data;
+  BerthContentStore *store = berth_engine_content_store (self);
+  const gchar *const *diff_ids = berth_plugin_config_get_rootfs_diff_ids (data->config);
+  guint n = berth_registry_manifest_get_n_layers (data->manifest);
+  g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) blobsums = g_strv_builder_new ();
+  g_auto(GStrv) blob_list = NULL;
+  g_autofree gchar *chain_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->storage_lock);
+
+  /* each layer's blob, now in the store, becomes its tree */
+  for (guint i = 0; i < n; i++)
+    {
+      const BerthRegistryDescriptor *layer = berth_registry_manifest_get_layer (data->manifest, i);
+      g_autoptr(GInputStream) in
+                 = berth_content_store_read_blob (store, layer->digest, cancellable, &error);
+      BerthLayerImport import = {
+        .media_type = layer->media_type,
+        .digest = layer->digest,
+        /* docker-made plugins name the compressed blob here; the store knows */
+        .diff_id = diff_ids != NULL && i < g_strv_length ((gchar **)diff_ids) ? diff_ids[i] : NULL,
+        .size = layer->size,
+      };
+      gchar *diff_id;
+
+      if (in == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      diff_id = berth_content_store_import_layer (store, in, &import, cancellable, &error);
+      if (diff_id == NULL)
+        {
+          g_prefix_error (&error, "layer %s: ", layer->digest);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (imported, diff_id);
+      hold_root (data, diff_id);
+      g_strv_builder_add (blobsums, layer->digest);
+    }
+  g_ptr_array_add (imported, NULL);
+  chain_id = berth_content_store_build_chain (store, (const gchar *const *)imported->pdata,
+                                              cancellable, &error);
+  if (chain_id == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  hold_root (data, chain_id);
+  blob_list = g_strv_builder_end (blobsums);
+  data->plugin = berth_plugin_new ("", data->name, data->remote, data->config, NULL);
+  berth_plugin_set_content (
+    data->plugin, berth_registry_manifest_get_config (data->manifest)->digest,
+    berth_registry_manifest_get_digest (data->manifest), (const gchar *const *)blob_list, chain_id);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_installed_enabled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InstallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin
+             = berth_engine_enable_plugin_finish (BERTH_ENGINE (source), result, &error);
+
+  /* installed, not enabled: say so, and how to go on (docker only says the
+   * dial error, and its retry then fails with "already exists") */
+  if (plugin == NULL)
+    {
+      g_prefix_error (&error, "installed %s; it stays disabled: ", data->name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (data->plugin), g_object_unref);
+}
+
+static void
+on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *import = G_TASK (result);
+  g_autoptr(GTask) task = user_data;
+  BerthEngine *self = BERTH_ENGINE (source);
+  InstallData *data = g_task_get_task_data (task);
+  InstallData *import_data = g_task_get_task_data (import);
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *id = NULL;
+  g_autoptr(BerthPlugin) plugin = NULL;
+
+  if (!g_task_propagate_boolean (import, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (berth_engine_find_plugin_by_name (self, data->name) != NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_ALREADY_EXISTS,
+                               "plugin %s already exists", data->name);
+      return;
+    }
+  /* the record gets its ID now, on the main thread, where IDs are unique */
+  id = berth_engine_new_plugin_id (self);
+  plugin = berth_plugin_new (id, data->name, data->remote, data->config, NULL);
+  berth_plugin_set_content (plugin, berth_plugin_get_config_digest (import_data->plugin),
+                            berth_plugin_get_manifest_digest (import_data->plugin),
+                            berth_plugin_get_blobsums (import_data->plugin),
+                            berth_plugin_get_chain_id (import_data->plugin));
+  if (data->settings != NULL && data->settings[0] != NULL
+      && !berth_plugin_settings_set (berth_plugin_get_settings (plugin), data->config,
+                                     (const gchar *const *)data->settings, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!berth_engine_add_plugin (self, plugin, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->plugin = g_object_ref (plugin);
+  if (data->disable)
+    {
+      g_task_return_pointer (task, g_object_ref (plugin), g_object_unref);
+      return;
+    }
+  berth_engine_enable_plugin_async (self, berth_plugin_get_id (plugin), 0, NULL,
+                                    on_installed_enabled, g_steal_pointer (&task));
+}
+
+static void
+on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BerthEngine *self = g_task_get_source_object (task);
+  InstallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) import = NULL;
+  InstallData *import_data;
+
+  if (!berth_transport_pull_finish (BERTH_TRANSPORT (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  import = g_task_new (self, g_task_get_cancellable (task), on_imported, g_object_ref (task));
+  import_data = install_data_new (self);
+  import_data->name = g_strdup (data->name);
+  import_data->remote = g_strdup (data->remote);
+  import_data->manifest = berth_registry_manifest_ref (data->manifest);
+  import_data->config = g_object_ref (data->config);
+  g_task_set_task_data (import, import_data, (GDestroyNotify)install_data_free);
+  g_task_run_in_thread (import, install_import_thread);
+}
+
+static void
+on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BerthEngine *self = g_task_get_source_object (task);
+  InstallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) wanted = NULL;
+  g_autoptr(GPtrArray) granted = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GBytes *bytes;
+
+  data->manifest = berth_transport_resolve_finish (BERTH_TRANSPORT (source), result, &error);
+  if (data->manifest == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bytes = berth_registry_manifest_get_config_bytes (data->manifest);
+  data->config = bytes != NULL ? berth_plugin_config_new_from_bytes (bytes, &error) : NULL;
+  if (data->config == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                               "the plugin config of %s: %s", data->remote,
+                               error != NULL ? error->message : "missing");
+      return;
+    }
+  /* what the user granted must be what the plugin asks, as docker checks */
+  wanted = berth_plugin_config_get_privileges (data->config);
+  granted = privileges_from_variant (data->privileges);
+  if (!berth_plugin_privileges_equal (wanted, granted))
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED,
+                               "incorrect privileges: %s asks for other privileges than those "
+                               "granted",
+                               data->remote);
+      return;
+    }
+  g_mutex_lock (&self->storage_lock);
+  hold_root (data, berth_registry_manifest_get_digest (data->manifest));
+  hold_root (data, berth_registry_manifest_get_config (data->manifest)->digest);
+  for (guint i = 0; i < berth_registry_manifest_get_n_layers (data->manifest); i++)
+    hold_root (data, berth_registry_manifest_get_layer (data->manifest, i)->digest);
+  g_mutex_unlock (&self->storage_lock);
+  berth_transport_pull_async (BERTH_TRANSPORT (source), data->manifest,
+                              berth_engine_content_store (self), BERTH_TRANSPORT_FLAGS_PLUGIN, NULL,
+                              NULL, NULL, cancellable, on_pulled, g_steal_pointer (&task));
+}
+
+/**
+ * berth_engine_install_plugin_async:
+ * @self: a #BerthEngine
+ * @remote: a reference, e.g. `vieux/sshfs`
+ * @alias: (nullable): the local name, else the reference's familiar name
+ * @privileges: `a(ssas)`: the privileges the user granted
+ * @settings: (nullable): `KEY=VALUE` settings applied before enabling
+ * @disable: do not enable it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ */
+void
+berth_engine_install_plugin_async (BerthEngine *self,
+                                   const gchar *remote,
+                                   const gchar *alias,
+                                   GVariant *privileges,
+                                   const gchar *const *settings,
+                                   gboolean disable,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  BerthTransport *transport = engine_transport (self);
+  g_autoptr(GError) error = NULL;
+  InstallData *data;
+
+  if (transport == NULL || berth_engine_content_store (self) == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                               "no %s module is loaded: see berth system info",
+                               transport == NULL ? "transport" : "content-store");
+      return;
+    }
+  data = install_data_new (self);
+  g_task_set_task_data (task, data, (GDestroyNotify)install_data_free);
+  data->remote = full_reference (remote, &error);
+  if (data->remote == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->name = berth_reference_normalize_local_name (
+    alias != NULL && alias[0] != '\0' ? alias : remote, &error);
+  if (data->name == NULL)
+    {
+      g_prefix_error (&error, "invalid name: ");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* before any download, unlike docker */
+  if (berth_engine_find_plugin_by_name (self, data->name) != NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_ALREADY_EXISTS,
+                               "plugin %s already exists", data->name);
+      return;
+    }
+  data->privileges = g_variant_ref_sink (privileges);
+  data->settings = g_strdupv ((gchar **)settings);
+  data->disable = disable;
+  berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
+                                 on_install_resolved, g_steal_pointer (&task));
+}
+
+/**
+ * berth_engine_install_plugin_finish:
+ * @self: a #BerthEngine
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the installed plugin
+ */
+BerthPlugin *
+berth_engine_install_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- push ---------------------------------------------------------------- */
+
+static void
+on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  gchar *digest = berth_transport_push_finish (BERTH_TRANSPORT (source), result, &error);
+
+  if (digest == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, digest, g_free);
+}
+
+/**
+ * berth_engine_push_plugin_async:
+ * @self: a #BerthEngine
+ * @name: the plugin; its name says where it goes (`registry:5000/repo:tag`)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Pushes the plugin's exact blobs and manifest: what was installed goes
+ * back with the digests it came with.
+ */
+void
+berth_engine_push_plugin_async (BerthEngine *self,
+                                const gchar *name,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  BerthTransport *transport = engine_transport (self);
+  BerthContentStore *store = berth_engine_content_store (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GBytes) manifest = NULL;
+  g_autofree gchar *media_type = NULL;
+  g_autofree gchar *target = NULL;
+  const gchar *digest;
+
+  if (transport == NULL || store == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                               "no %s module is loaded: see berth system info",
+                               transport == NULL ? "transport" : "content-store");
+      return;
+    }
+  plugin = berth_engine_find_plugin (self, name, &error);
+  if (plugin == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  digest = berth_plugin_get_manifest_digest (plugin);
+  if (digest == NULL
+      || !berth_content_store_blob_info (store, digest, NULL, &media_type, NULL, cancellable,
+                                         &error)
+      || (in = berth_content_store_read_blob (store, digest, cancellable, &error)) == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
+                               "plugin %s has no stored manifest to push%s%s",
+                               berth_plugin_get_name (plugin), error != NULL ? ": " : "",
+                               error != NULL ? error->message : "");
+      return;
+    }
+  manifest = g_input_stream_read_bytes (in, 4 * 1024 * 1024, cancellable, &error);
+  if (manifest == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  target = full_reference (berth_plugin_get_name (plugin), &error);
+  if (target == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  berth_transport_push_async (
+    transport, target, store, manifest,
+    media_type != NULL ? media_type : "application/vnd.docker.distribution.manifest.v2+json",
+    BERTH_TRANSPORT_FLAGS_PLUGIN, NULL, NULL, NULL, cancellable, on_pushed,
+    g_steal_pointer (&task));
+}
+
+/**
+ * berth_engine_push_plugin_finish:
+ * @self: a #BerthEngine
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the pushed manifest's digest
+ */
+gchar *
+berth_engine_push_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
