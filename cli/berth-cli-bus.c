@@ -84,23 +84,22 @@ read_more (BerthCliBus *bus, gint timeout_ms, GError **error)
         }
     }
   {
-    union {
+    union
+    {
       struct cmsghdr align;
       gchar buf[CMSG_SPACE (sizeof (gint) * 16)];
     } control;
     struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
-    struct msghdr msg = { .msg_iov = &iov,
-                          .msg_iovlen = 1,
-                          .msg_control = &control,
-                          .msg_controllen = sizeof control };
+    struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control
+    };
     do
       n = recvmsg (bus->fd, &msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     /* file descriptors berthd passed come beside the bytes */
     for (struct cmsghdr *c = CMSG_FIRSTHDR (&msg); n > 0 && c != NULL; c = CMSG_NXTHDR (&msg, c))
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-        g_array_append_vals (bus->fds, CMSG_DATA (c),
-                             (c->cmsg_len - CMSG_LEN (0)) / sizeof (gint));
+        g_array_append_vals (bus->fds, CMSG_DATA (c), (c->cmsg_len - CMSG_LEN (0)) / sizeof (gint));
   }
   if (n <= 0)
     {

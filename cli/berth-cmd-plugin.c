@@ -719,6 +719,120 @@ plugin_install (BerthCli *cli, gint argc, gchar **argv)
   return BERTH_EXIT_OK;
 }
 
+/* a yes/no question; TRUE only for y */
+static gboolean
+ask (const gchar *question)
+{
+  gchar line[256];
+
+  g_print ("%s [y/N] ", question);
+  fflush (stdout);
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return FALSE;
+  g_strstrip (line);
+  return g_ascii_strcasecmp (line, "y") == 0;
+}
+
+static gchar *
+familiar (const gchar *text)
+{
+  g_autoptr(BerthReference) ref = berth_reference_parse (text, NULL);
+  g_autoptr(BerthReference) tagged = ref != NULL ? berth_reference_with_default_tag (ref) : NULL;
+  return tagged != NULL ? berth_reference_to_familiar (tagged) : g_strdup (text);
+}
+
+static gint
+plugin_upgrade (BerthCli *cli, gint argc, gchar **argv)
+{
+  gint exit_code;
+  gboolean grant_all = FALSE;
+  gboolean skip_check = FALSE;
+  gboolean no_trust = FALSE;
+  const GOptionEntry entries[] = {
+    { "disable-content-trust", 0, 0, G_OPTION_ARG_NONE, &no_trust,
+      "Skip image verification (accepted for docker's sake: berth always verifies digests)", NULL },
+    { "grant-all-permissions", 0, 0, G_OPTION_ARG_NONE, &grant_all,
+      "Grant all permissions necessary to run the plugin", NULL },
+    { "skip-remote-check", 0, 0, G_OPTION_ARG_NONE, &skip_check,
+      "Do not check if specified remote plugin matches existing plugin image", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) inspected = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) asked = NULL;
+  g_autoptr(GVariant) privileges = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree gchar *old_familiar = NULL;
+  g_autofree gchar *new_familiar = NULL;
+  const gchar *name = NULL;
+  const gchar *current = NULL;
+  const gchar *remote;
+  gboolean enabled = FALSE;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN [REMOTE]",
+                        "Upgrade an existing plugin. It keeps its ID, settings and volumes; it "
+                        "must be disabled (disable -f keeps its volumes).",
+                        entries, 1, 2, &argc, &argv, &exit_code))
+    return exit_code;
+  inspected = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Inspect",
+                              g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(sv)"), &error);
+  if (inspected == NULL)
+    {
+      g_prefix_error (&error, "error reading plugin data: ");
+      return berth_cli_fail (cli, error);
+    }
+  g_variant_get (inspected, "(&sv)", NULL, &value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_VARDICT))
+    {
+      g_variant_lookup (value, "Name", "&s", &name);
+      g_variant_lookup (value, "PluginReference", "&s", &current);
+      g_variant_lookup (value, "Enabled", "b", &enabled);
+    }
+  if (name == NULL)
+    name = argv[1];
+  if (enabled)
+    {
+      g_printerr ("berth: the plugin must be disabled before upgrading: berth plugin disable %s "
+                  "(-f keeps its volumes), upgrade, then enable it\n",
+                  name);
+      return BERTH_EXIT_ERROR;
+    }
+  remote = argc > 2 ? argv[2] : current;
+  if (remote == NULL || remote[0] == '\0')
+    {
+      g_printerr ("berth: plugin %s came from no registry: say where its new version is: "
+                  "berth plugin upgrade %s REMOTE\n",
+                  name, name);
+      return BERTH_EXIT_ERROR;
+    }
+  old_familiar = familiar (current != NULL && current[0] != '\0' ? current : remote);
+  new_familiar = familiar (remote);
+  g_print ("Upgrading plugin %s from %s to %s\n", name, old_familiar, new_familiar);
+  if (!skip_check && g_strcmp0 (old_familiar, new_familiar) != 0
+      && !ask ("Plugin images do not match, are you sure?"))
+    return BERTH_EXIT_OK;
+  asked = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Privileges",
+                          g_variant_new ("(s)", remote), G_VARIANT_TYPE ("(sa(ssas))"), &error);
+  if (asked == NULL)
+    return berth_cli_fail (cli, error);
+  privileges = g_variant_get_child_value (asked, 1);
+  if (!grant_all && g_variant_n_children (privileges) > 0
+      && !confirm_privileges (remote, privileges))
+    {
+      g_autofree gchar *full = remote_ref (remote);
+      g_printerr ("permission denied while installing plugin %s\n", full);
+      return BERTH_EXIT_ERROR;
+    }
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Upgrade",
+                          g_variant_new ("(ss@a(ssas))", name, remote, privileges),
+                          G_VARIANT_TYPE ("(os)"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  g_print ("Upgraded plugin %s to %s\n", name, remote);
+  return BERTH_EXIT_OK;
+}
+
 static gint
 plugin_push (BerthCli *cli, gint argc, gchar **argv)
 {
@@ -772,5 +886,6 @@ const BerthCommand berth_cmd_plugin[] = {
   { "rm", "Remove one or more plugins", plugin_rm, NULL },
   { "remove", NULL, plugin_rm, NULL },
   { "set", "Change settings for a plugin", plugin_set, NULL },
+  { "upgrade", "Upgrade an existing plugin", plugin_upgrade, NULL },
   { NULL },
 };

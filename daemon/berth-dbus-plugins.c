@@ -370,6 +370,39 @@ on_handle_install (BerthDBusBerth1Plugins *skeleton,
 }
 
 static void
+on_upgraded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin
+             = berth_engine_upgrade_plugin_finish (BERTH_ENGINE (source), result, &error);
+  g_autofree gchar *path = NULL;
+
+  if (plugin == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  path = berth_dbus_plugin_path (plugin);
+  g_dbus_method_invocation_return_value (
+    invocation, g_variant_new ("(os)", path, berth_plugin_get_reference (plugin)));
+}
+
+static gboolean
+on_handle_upgrade (BerthDBusBerth1Plugins *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const gchar *name,
+                   const gchar *remote,
+                   GVariant *privileges,
+                   gpointer user_data)
+{
+  BerthDBusPlugins *self = user_data;
+  berth_engine_upgrade_plugin_async (self->engine, name, remote, privileges, NULL, on_upgraded,
+                                     g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
 on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
@@ -586,6 +619,7 @@ berth_dbus_plugins_new (BerthEngine *engine,
   g_signal_connect (self->skeleton, "handle-privileges", G_CALLBACK (on_handle_privileges), self);
   g_signal_connect (self->skeleton, "handle-install", G_CALLBACK (on_handle_install), self);
   g_signal_connect (self->skeleton, "handle-push", G_CALLBACK (on_handle_push), self);
+  g_signal_connect (self->skeleton, "handle-upgrade", G_CALLBACK (on_handle_upgrade), self);
   g_signal_connect (self->skeleton, "handle-disable", G_CALLBACK (on_handle_disable), self);
   g_signal_connect (self->skeleton, "handle-remove", G_CALLBACK (on_handle_remove), self);
   g_signal_connect (self->skeleton, "handle-set", G_CALLBACK (on_handle_set), self);

@@ -18,9 +18,8 @@ BerthDBusVolumes *berth_dbus_volumes_new (BerthVolumeService *service,
                                           BerthDBusObjectManager *manager,
                                           BerthDBusAuthorizeFunc authorize,
                                           gpointer authorize_data);
-gboolean berth_dbus_volumes_export (BerthDBusVolumes *self,
-                                    GDBusConnection *connection,
-                                    GError **error);
+gboolean
+berth_dbus_volumes_export (BerthDBusVolumes *self, GDBusConnection *connection, GError **error);
 void berth_dbus_volumes_unexport (BerthDBusVolumes *self, GDBusConnection *connection);
 void berth_dbus_volumes_add_managed_objects (BerthDBusVolumes *self, GVariantBuilder *builder);
 void berth_dbus_volumes_free (BerthDBusVolumes *self);

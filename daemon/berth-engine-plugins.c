@@ -1510,12 +1510,13 @@ remove_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autoptr(GError) error = NULL;
   guint64 freed = 0;
 
-  if (snapshotter != NULL && !berth_snapshotter_remove (snapshotter, data->id, NULL, &error)
+  if (data->id != NULL && snapshotter != NULL
+      && !berth_snapshotter_remove (snapshotter, data->id, NULL, &error)
       && !g_error_matches (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
     g_warning ("removing plugin %s: %s; the next start of berthd removes it", data->name,
                error->message);
   g_clear_error (&error);
-  if (!berth_rm_rf (data->removing, &error))
+  if (data->removing != NULL && !berth_rm_rf (data->removing, &error))
     g_warning ("%s; the next start of berthd finishes the removal", error->message);
   g_clear_error (&error);
   if (store != NULL)
@@ -1575,6 +1576,37 @@ finish_remove (BerthEngine *self, BerthPlugin *plugin, GTask *task)
   background = g_task_new (self, NULL, NULL, NULL);
   g_task_set_task_data (background, data, (GDestroyNotify)remove_data_free);
   g_task_run_in_thread (background, remove_thread);
+}
+
+/**
+ * berth_engine_collect_garbage:
+ * @self: a #BerthEngine
+ *
+ * Drops, in the background, the stored content no plugin uses any more
+ * (after an upgrade, say).
+ */
+void
+berth_engine_collect_garbage (BerthEngine *self)
+{
+  g_autoptr(GTask) background = g_task_new (self, NULL, NULL, NULL);
+  RemoveData *data = g_new0 (RemoveData, 1);
+
+  data->name = g_strdup ("");
+  data->roots = content_roots (self);
+  g_task_set_task_data (background, data, (GDestroyNotify)remove_data_free);
+  g_task_run_in_thread (background, remove_thread);
+}
+
+gboolean
+berth_engine_save_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error)
+{
+  return save_plugin (self, plugin, error);
+}
+
+BerthSnapshotter *
+berth_engine_snapshotter (BerthEngine *self)
+{
+  return engine_snapshotter (self);
 }
 
 static void

@@ -33,5 +33,8 @@ BerthContentStore *berth_engine_content_store (BerthEngine *self);
 gchar *berth_engine_new_plugin_id (BerthEngine *self);
 BerthPlugin *berth_engine_find_plugin_by_name (BerthEngine *self, const gchar *name);
 gboolean berth_engine_add_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
+gboolean berth_engine_save_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
+void berth_engine_collect_garbage (BerthEngine *self);
+BerthSnapshotter *berth_engine_snapshotter (BerthEngine *self);
 
 G_END_DECLS

@@ -70,6 +70,7 @@ typedef struct
   GVariant *privileges;
   GStrv settings;
   gboolean disable;
+  gchar *upgrade_id; /* an upgrade of this plugin, not an install */
   BerthRegistryManifest *manifest;
   BerthPluginConfig *config;
   BerthPlugin *plugin;
@@ -108,6 +109,7 @@ install_data_free (InstallData *data)
   g_object_unref (data->engine);
   g_free (data->remote);
   g_free (data->name);
+  g_free (data->upgrade_id);
   g_clear_pointer (&data->privileges, g_variant_unref);
   g_strfreev (data->settings);
   g_clear_pointer (&data->manifest, berth_registry_manifest_unref);
@@ -291,6 +293,54 @@ on_installed_enabled (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_pointer (task, g_object_ref (data->plugin), g_object_unref);
 }
 
+/* the new content is stored: the plugin takes it, keeping its ID, name,
+ * settings and volumes; its old root file system goes first, so that a
+ * crash leaves either the old plugin or the new one */
+static void
+finish_upgrade (BerthEngine *self, GTask *task, BerthPlugin *imported)
+{
+  InstallData *data = g_task_get_task_data (task);
+  BerthPlugin *plugin = g_hash_table_lookup (self->plugins, data->upgrade_id);
+  BerthSnapshotter *snapshotter = berth_engine_snapshotter (self);
+  g_autoptr(GError) error = NULL;
+
+  if (plugin == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
+                               "plugin %s was removed during its upgrade", data->name);
+      return;
+    }
+  if (berth_plugin_get_state (plugin) != BERTH_PLUGIN_STATE_DISABLED)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_ENABLED,
+                               "plugin %s was enabled during its upgrade; disable it and upgrade "
+                               "again",
+                               data->name);
+      return;
+    }
+  if (snapshotter != NULL && !berth_snapshotter_remove (snapshotter, data->upgrade_id, NULL, &error)
+      && !g_error_matches (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
+    {
+      g_prefix_error (&error, "upgrading %s: ", data->name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_error (&error);
+  berth_plugin_set_config (plugin, data->config);
+  berth_plugin_set_reference (plugin, data->remote);
+  berth_plugin_set_content (
+    plugin, berth_plugin_get_config_digest (imported), berth_plugin_get_manifest_digest (imported),
+    berth_plugin_get_blobsums (imported), berth_plugin_get_chain_id (imported));
+  if (!berth_engine_save_plugin (self, plugin, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_signal_emit_by_name (self, "plugin-changed", plugin);
+  berth_engine_collect_garbage (self);
+  g_task_return_pointer (task, g_object_ref (plugin), g_object_unref);
+}
+
 static void
 on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -306,6 +356,11 @@ on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_task_propagate_boolean (import, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->upgrade_id != NULL)
+    {
+      finish_upgrade (self, task, import_data->plugin);
       return;
     }
   if (berth_engine_find_plugin_by_name (self, data->name) != NULL)
@@ -492,6 +547,97 @@ berth_engine_install_plugin_async (BerthEngine *self,
  */
 BerthPlugin *
 berth_engine_install_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- upgrade ------------------------------------------------------------ */
+
+/**
+ * berth_engine_upgrade_plugin_async:
+ * @self: a #BerthEngine
+ * @name: the plugin, which must be disabled
+ * @remote: (nullable): where the new version is; else its own reference
+ * @privileges: `a(ssas)`: the privileges the user granted for the new version
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: for @callback
+ *
+ * Replaces a plugin's content with another version's, keeping its ID,
+ * name, settings and volumes, as docker's upgrade does. Nothing changes
+ * until the new version is stored and verified.
+ */
+void
+berth_engine_upgrade_plugin_async (BerthEngine *self,
+                                   const gchar *name,
+                                   const gchar *remote,
+                                   GVariant *privileges,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  BerthTransport *transport = engine_transport (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthPlugin) plugin = NULL;
+  InstallData *data;
+
+  if (transport == NULL || berth_engine_content_store (self) == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                               "no %s module is loaded: see berth system info",
+                               transport == NULL ? "transport" : "content-store");
+      return;
+    }
+  plugin = berth_engine_find_plugin (self, name, &error);
+  if (plugin == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (berth_plugin_get_state (plugin) != BERTH_PLUGIN_STATE_DISABLED)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_ENABLED,
+                               "plugin must be disabled before upgrading: plugin %s is enabled; "
+                               "disable it (-f keeps its volumes), upgrade, and enable it again",
+                               berth_plugin_get_name (plugin));
+      return;
+    }
+  if ((remote == NULL || remote[0] == '\0')
+      && (berth_plugin_get_reference (plugin) == NULL
+          || berth_plugin_get_reference (plugin)[0] == '\0'))
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                               "plugin %s came from no registry: say where its new version is",
+                               berth_plugin_get_name (plugin));
+      return;
+    }
+  data = install_data_new (self);
+  g_task_set_task_data (task, data, (GDestroyNotify)install_data_free);
+  data->name = g_strdup (berth_plugin_get_name (plugin));
+  data->upgrade_id = g_strdup (berth_plugin_get_id (plugin));
+  data->remote = full_reference (
+    remote != NULL && remote[0] != '\0' ? remote : berth_plugin_get_reference (plugin), &error);
+  if (data->remote == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->privileges = g_variant_ref_sink (privileges);
+  berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
+                                 on_install_resolved, g_steal_pointer (&task));
+}
+
+/**
+ * berth_engine_upgrade_plugin_finish:
+ * @self: a #BerthEngine
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the upgraded plugin
+ */
+BerthPlugin *
+berth_engine_upgrade_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

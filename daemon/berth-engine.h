@@ -90,6 +90,15 @@ void berth_engine_install_plugin_async (BerthEngine *self,
                                         gpointer user_data);
 BerthPlugin *
 berth_engine_install_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_upgrade_plugin_async (BerthEngine *self,
+                                        const gchar *name,
+                                        const gchar *remote,
+                                        GVariant *privileges,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+BerthPlugin *
+berth_engine_upgrade_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
 void berth_engine_push_plugin_async (BerthEngine *self,
                                      const gchar *name,
                                      GCancellable *cancellable,

@@ -301,6 +301,12 @@ berth_plugin_get_config (BerthPlugin *self)
   return self->config;
 }
 
+void
+berth_plugin_set_config (BerthPlugin *self, BerthPluginConfig *config)
+{
+  g_set_object (&self->config, config);
+}
+
 BerthPluginSettings *
 berth_plugin_get_settings (BerthPlugin *self)
 {

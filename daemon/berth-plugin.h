@@ -40,6 +40,7 @@ const gchar *berth_plugin_get_name (BerthPlugin *self);
 const gchar *berth_plugin_get_reference (BerthPlugin *self);
 void berth_plugin_set_reference (BerthPlugin *self, const gchar *reference);
 BerthPluginConfig *berth_plugin_get_config (BerthPlugin *self);
+void berth_plugin_set_config (BerthPlugin *self, BerthPluginConfig *config);
 BerthPluginSettings *berth_plugin_get_settings (BerthPlugin *self);
 void berth_plugin_set_settings (BerthPlugin *self, BerthPluginSettings *settings);
 

@@ -3,7 +3,8 @@
 # berth's main job, as a tutorial: build, start berthd on a temporary root
 # and an sshd on 127.0.0.1, create the example sshfs plugin from this tree,
 # set it up, enable it, create a volume with it, read the remote file
-# through that volume, and clean everything up. Run as root.
+# through that volume, push the plugin to a docker-registry on 127.0.0.1 and
+# install it back, and clean everything up. Run as root.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -12,14 +13,15 @@ build=$(pwd)/${BUILD_DIR:-build}
 PATH=$build/cli:$build/daemon:$PATH
 
 tmp=$(mktemp -d /tmp/berth-demo.XXXXXX)
-pid= sshd_pid=
+pid= sshd_pid= registry_pid=
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     berth volume rm -f sshvolume >/dev/null 2>&1 || true
-    berth plugin rm -f vieux/sshfs >/dev/null 2>&1 || true
+    berth plugin rm -f vieux/sshfs sshfs-from-registry >/dev/null 2>&1 || true
     kill -TERM "$pid"; wait "$pid" || true
   fi
   if [ -n "$sshd_pid" ]; then kill -TERM "$sshd_pid" 2>/dev/null || true; fi
+  if [ -n "$registry_pid" ]; then kill -TERM "$registry_pid" 2>/dev/null || true; fi
   grep -o " $tmp[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -96,6 +98,24 @@ step cat "$mountpoint/hello.txt"
 step berth plugin disable vieux/sshfs || true
 step berth volume unmount sshvolume "$mount_id"
 step berth volume rm sshvolume
+
+say "a docker-registry on 127.0.0.1: push the plugin there and install it back"
+rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+  "$tmp/registry" "$rport" >"$tmp/registry.yml"
+docker-registry serve "$tmp/registry.yml" >"$tmp/registry.log" 2>&1 &
+registry_pid=$!
+until python3 -c "import socket; socket.create_connection(('127.0.0.1', $rport))" 2>/dev/null; do
+  sleep 0.05
+done
+ref=127.0.0.1:$rport/vieux/sshfs:1.0
+step berth plugin create "$ref" "$build/examples/plugins/sshfs/plugin"
+step berth plugin push "$ref"
+step berth plugin rm "$ref"
+step berth plugin install --grant-all-permissions --alias sshfs-from-registry "$ref" \
+  "state.source=$tmp/state" "sshkey.source=$tmp/keys"
+step berth plugin ls
+step berth plugin rm -f sshfs-from-registry
 
 say "disable the plugin and remove it"
 step berth plugin disable vieux/sshfs

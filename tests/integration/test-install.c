@@ -286,6 +286,58 @@ test_push_install (void)
   g_assert_cmpint (r->status, ==, 1);
   g_clear_pointer (&r, berth_test_result_free);
 
+  /* upgrade: a second version, with another description */
+  {
+    g_autofree gchar *v2 = g_strdup_printf ("%s/berth/sshfs:2.0", reg->host);
+    g_autofree gchar *v2_dir = g_build_filename (d->tmp, "v2", NULL);
+    g_autofree gchar *cmd = g_strdup_printf (
+      "cp -a '%s' '%s' && sed -i 's/sshFS plugin for Docker/sshFS plugin, v2/' '%s/config.json'",
+      dir, v2_dir, v2_dir);
+    g_autofree gchar *id = inspect (d, "{{.Id}}", ref);
+    g_autofree gchar *args = g_strdup_printf ("plugin upgrade %s %s", ref, v2);
+    g_autofree gchar *expected_out = NULL;
+    g_autofree gchar *after = NULL;
+
+    g_assert_cmpint (system (cmd), ==, 0);
+    g_free (berth_test_run_ok (d, "plugin", "create", v2, v2_dir, NULL));
+    g_free (berth_test_run_ok (d, "plugin", "push", v2, NULL));
+    g_free (berth_test_run_ok (d, "plugin", "rm", v2, NULL));
+
+    /* refused while enabled, saying how to go on */
+    r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "upgrade", ref, v2, NULL);
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_nonnull (strstr (r->err, "must be disabled before upgrading: berth plugin disable"));
+    g_clear_pointer (&r, berth_test_result_free);
+    g_free (berth_test_run_ok (d, "plugin", "disable", ref, NULL));
+
+    /* "no" to another image changes nothing */
+    r = run_answering (d, "n\\n", args);
+    g_assert_cmpint (r->status, ==, 0);
+    g_clear_pointer (&r, berth_test_result_free);
+    after = inspect (d, "{{.Config.Description}}", ref);
+    g_assert_cmpstr (after, ==, "sshFS plugin for Docker");
+    g_clear_pointer (&after, g_free);
+
+    r = run_answering (d, "y\\ny\\n", args);
+    if (r->status != 0)
+      g_error ("upgrade failed: %s", r->err);
+    expected_out = g_strdup_printf ("Upgrading plugin %s from %s to %s\n"
+                                    "Plugin images do not match, are you sure? [y/N] "
+                                    "%sUpgraded plugin %s to %s\n",
+                                    ref, ref, v2, expected_prompt (v2), ref, v2);
+    g_assert_cmpstr (r->out, ==, expected_out);
+    g_clear_pointer (&r, berth_test_result_free);
+
+    /* same ID, name and settings; new content and reference; it runs */
+    after = inspect (d, "{{.Id}} {{.Config.Description}} {{.PluginReference}}", ref);
+    g_assert_cmpstr (after, ==, g_strdup_printf ("%s sshFS plugin, v2 %s", id, v2));
+    g_clear_pointer (&after, g_free);
+    after = inspect (d, "{{json .Settings.Mounts}}", ref);
+    g_assert_nonnull (strstr (after, state_dir));
+    g_free (berth_test_run_ok (d, "plugin", "enable", ref, NULL));
+    g_free (berth_test_run_ok (d, "plugin", "disable", ref, NULL));
+  }
+
   /* everything survives a restart of berthd */
   berth_test_daemon_stop (d, SIGKILL);
   {
