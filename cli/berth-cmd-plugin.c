@@ -670,6 +670,34 @@ confirm_privileges (const gchar *typed, GVariant *privileges)
   return g_ascii_strcasecmp (line, "y") == 0;
 }
 
+/* the privileges @remote asks for, granted by the user or by --grant-all-
+ * permissions; NULL, with *exit_code set, when refused or on errors */
+static GVariant *
+grant_privileges (BerthCli *cli, const gchar *remote, gboolean grant_all, gint *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) asked = NULL;
+  g_autoptr(GVariant) privileges = NULL;
+
+  asked = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Privileges",
+                          g_variant_new ("(s)", remote), G_VARIANT_TYPE ("(sa(ssas))"), &error);
+  if (asked == NULL)
+    {
+      *exit_code = berth_cli_fail (cli, error);
+      return NULL;
+    }
+  privileges = g_variant_get_child_value (asked, 1);
+  if (!grant_all && g_variant_n_children (privileges) > 0
+      && !confirm_privileges (remote, privileges))
+    {
+      g_autofree gchar *full = remote_ref (remote);
+      g_printerr ("permission denied while installing plugin %s\n", full);
+      *exit_code = BERTH_EXIT_ERROR;
+      return NULL;
+    }
+  return g_steal_pointer (&privileges);
+}
+
 static gint
 plugin_install (BerthCli *cli, gint argc, gchar **argv)
 {
@@ -688,7 +716,6 @@ plugin_install (BerthCli *cli, gint argc, gchar **argv)
     { NULL },
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) asked = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) privileges = NULL;
 
@@ -697,18 +724,9 @@ plugin_install (BerthCli *cli, gint argc, gchar **argv)
                         "plugin's content, and enabled unless --disable.",
                         entries, 1, -1, &argc, &argv, &exit_code))
     return exit_code;
-  asked = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Privileges",
-                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(sa(ssas))"), &error);
-  if (asked == NULL)
-    return berth_cli_fail (cli, error);
-  privileges = g_variant_get_child_value (asked, 1);
-  if (!grant_all && g_variant_n_children (privileges) > 0
-      && !confirm_privileges (argv[1], privileges))
-    {
-      g_autofree gchar *remote = remote_ref (argv[1]);
-      g_printerr ("permission denied while installing plugin %s\n", remote);
-      return BERTH_EXIT_ERROR;
-    }
+  privileges = grant_privileges (cli, argv[1], grant_all, &exit_code);
+  if (privileges == NULL)
+    return exit_code;
   reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Install",
                           g_variant_new ("(ss@a(ssas)^asb)", argv[1], alias != NULL ? alias : "",
                                          privileges, argv + 2, disable),
@@ -760,7 +778,6 @@ plugin_upgrade (BerthCli *cli, gint argc, gchar **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) inspected = NULL;
   g_autoptr(GVariant) value = NULL;
-  g_autoptr(GVariant) asked = NULL;
   g_autoptr(GVariant) privileges = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autofree gchar *old_familiar = NULL;
@@ -812,18 +829,9 @@ plugin_upgrade (BerthCli *cli, gint argc, gchar **argv)
   if (!skip_check && g_strcmp0 (old_familiar, new_familiar) != 0
       && !ask ("Plugin images do not match, are you sure?"))
     return BERTH_EXIT_OK;
-  asked = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Privileges",
-                          g_variant_new ("(s)", remote), G_VARIANT_TYPE ("(sa(ssas))"), &error);
-  if (asked == NULL)
-    return berth_cli_fail (cli, error);
-  privileges = g_variant_get_child_value (asked, 1);
-  if (!grant_all && g_variant_n_children (privileges) > 0
-      && !confirm_privileges (remote, privileges))
-    {
-      g_autofree gchar *full = remote_ref (remote);
-      g_printerr ("permission denied while installing plugin %s\n", full);
-      return BERTH_EXIT_ERROR;
-    }
+  privileges = grant_privileges (cli, remote, grant_all, &exit_code);
+  if (privileges == NULL)
+    return exit_code;
   reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Upgrade",
                           g_variant_new ("(ss@a(ssas))", name, remote, privileges),
                           G_VARIANT_TYPE ("(os)"), &error);

@@ -334,13 +334,13 @@ on_handle_privileges (BerthDBusBerth1Plugins *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* install and upgrade finish with a plugin and where it came from */
 static void
-on_installed (GObject *source, GAsyncResult *result, gpointer user_data)
+on_plugin_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BerthPlugin) plugin
-             = berth_engine_install_plugin_finish (BERTH_ENGINE (source), result, &error);
+  g_autoptr(BerthPlugin) plugin = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree gchar *path = NULL;
 
   if (plugin == NULL)
@@ -365,27 +365,8 @@ on_handle_install (BerthDBusBerth1Plugins *skeleton,
 {
   BerthDBusPlugins *self = user_data;
   berth_engine_install_plugin_async (self->engine, remote, alias, privileges, settings, disable,
-                                     NULL, on_installed, g_object_ref (invocation));
+                                     NULL, on_plugin_fetched, g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static void
-on_upgraded (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BerthPlugin) plugin
-             = berth_engine_upgrade_plugin_finish (BERTH_ENGINE (source), result, &error);
-  g_autofree gchar *path = NULL;
-
-  if (plugin == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
-  path = berth_dbus_plugin_path (plugin);
-  g_dbus_method_invocation_return_value (
-    invocation, g_variant_new ("(os)", path, berth_plugin_get_reference (plugin)));
 }
 
 static gboolean
@@ -397,8 +378,8 @@ on_handle_upgrade (BerthDBusBerth1Plugins *skeleton,
                    gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
-  berth_engine_upgrade_plugin_async (self->engine, name, remote, privileges, NULL, on_upgraded,
-                                     g_object_ref (invocation));
+  berth_engine_upgrade_plugin_async (self->engine, name, remote, privileges, NULL,
+                                     on_plugin_fetched, g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

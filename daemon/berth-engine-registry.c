@@ -17,6 +17,22 @@ engine_transport (BerthEngine *self)
                                                      BERTH_EXTENSION_POINT_TRANSPORT);
 }
 
+/* the transport, if it and a content store are there; else @task fails */
+static BerthTransport *
+engine_transport_or_fail (BerthEngine *self, GTask *task)
+{
+  BerthTransport *transport = engine_transport (self);
+
+  if (transport == NULL || berth_engine_content_store (self) == NULL)
+    {
+      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                               "no %s module is loaded: see berth system info",
+                               transport == NULL ? "transport" : "content-store");
+      return NULL;
+    }
+  return transport;
+}
+
 /* `docker.io/vieux/sshfs:latest`: the reference as docker records it */
 static gchar *
 full_reference (const gchar *remote, GError **error)
@@ -496,17 +512,12 @@ berth_engine_install_plugin_async (BerthEngine *self,
                                    gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  BerthTransport *transport = engine_transport (self);
+  BerthTransport *transport = engine_transport_or_fail (self, task);
   g_autoptr(GError) error = NULL;
   InstallData *data;
 
-  if (transport == NULL || berth_engine_content_store (self) == NULL)
-    {
-      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
-                               "no %s module is loaded: see berth system info",
-                               transport == NULL ? "transport" : "content-store");
-      return;
-    }
+  if (transport == NULL)
+    return;
   data = install_data_new (self);
   g_task_set_task_data (task, data, (GDestroyNotify)install_data_free);
   data->remote = full_reference (remote, &error);
@@ -577,18 +588,13 @@ berth_engine_upgrade_plugin_async (BerthEngine *self,
                                    gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  BerthTransport *transport = engine_transport (self);
+  BerthTransport *transport = engine_transport_or_fail (self, task);
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthPlugin) plugin = NULL;
   InstallData *data;
 
-  if (transport == NULL || berth_engine_content_store (self) == NULL)
-    {
-      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
-                               "no %s module is loaded: see berth system info",
-                               transport == NULL ? "transport" : "content-store");
-      return;
-    }
+  if (transport == NULL)
+    return;
   plugin = berth_engine_find_plugin (self, name, &error);
   if (plugin == NULL)
     {
