@@ -399,11 +399,152 @@ test_install_errors (void)
   }
 }
 
+/* the media types of a manifest in the registry: "manifest config layer..." */
+static gchar *
+media_types (Registry *reg, const gchar *repo, const gchar *tag)
+{
+  g_autofree gchar *url = g_strdup_printf ("http://%s/v2/%s/manifests/%s", reg->host, repo, tag);
+  g_autofree gchar *python = g_find_program_in_path ("python3");
+  const gchar *argv[]
+    = { python, "-c",
+        "import json, sys, urllib.request\n"
+        "r = urllib.request.Request(sys.argv[1], headers={'Accept': "
+        "'application/vnd.docker.distribution.manifest.v2+json'})\n"
+        "m = json.load(urllib.request.urlopen(r))\n"
+        "print(m['mediaType'], m['config']['mediaType'], *[l['mediaType'] for l in m['layers']])",
+        url, NULL };
+  g_autoptr(BerthTestResult) r = berth_test_spawn (argv, NULL, BERTH_TEST_AS_CALLER);
+
+  if (r->status != 0)
+    g_error ("reading %s: %s", url, r->err);
+  return g_strchomp (g_strdup (r->out));
+}
+
+/* what berth pushes installs on docker, and the reverse */
+static void
+test_docker_interop (void)
+{
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autoptr(Registry) reg = NULL;
+  const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
+  g_autofree gchar *dockerd = g_find_program_in_path ("dockerd");
+  g_autofree gchar *docker = g_find_program_in_path ("docker");
+  g_autofree gchar *sock = NULL;
+  g_autofree gchar *host = NULL;
+  g_autofree gchar *data_root = NULL;
+  g_autofree gchar *exec_root = NULL;
+  g_autofree gchar *log = NULL;
+  g_autofree gchar *from_berth = NULL;
+  g_autofree gchar *from_docker = NULL;
+  g_autoptr(GSubprocess) daemon = NULL;
+  g_autoptr(GSubprocessLauncher) l = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean up = FALSE;
+
+  if (!can_run ())
+    return;
+  if (dockerd == NULL || docker == NULL)
+    {
+      g_test_skip ("dockerd is not installed (Debian package docker.io)");
+      return;
+    }
+  d = berth_test_daemon_start_built ();
+  reg = registry_start (d->tmp);
+  sock = g_build_filename (d->tmp, "docker.sock", NULL);
+  host = g_strdup_printf ("unix://%s", sock);
+  data_root = g_build_filename (d->tmp, "docker-data", NULL);
+  exec_root = g_strdup_printf ("/run/berth-test-docker-%d", (gint)getpid ());
+  log = g_build_filename (d->tmp, "dockerd.log", NULL);
+  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_stdout_file_path (l, log);
+  g_subprocess_launcher_set_stderr_file_path (l, log);
+  daemon = g_subprocess_launcher_spawn (l, &error, dockerd, "--data-root", data_root, "--exec-root",
+                                        exec_root, "-H", host, "--iptables=false", "--bridge=none",
+                                        NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 300 && !up; i++)
+    {
+      const gchar *argv[] = { docker, "-H", host, "version", NULL };
+      g_autoptr(BerthTestResult) r = berth_test_spawn (argv, NULL, BERTH_TEST_AS_CALLER);
+      up = r->status == 0;
+      if (!up)
+        g_usleep (100000);
+    }
+  if (!up)
+    {
+      g_autofree gchar *text = NULL;
+      g_file_get_contents (log, &text, NULL, NULL);
+      g_error ("dockerd did not start: %s", text);
+    }
+
+  from_berth = g_strdup_printf ("%s/berth/made:1.0", reg->host);
+  from_docker = g_strdup_printf ("%s/docker/made:1.0", reg->host);
+  {
+    /* berth pushes, docker installs */
+    const gchar *install[]
+      = { docker,      "-H",       host, "plugin", "install", "--grant-all-permissions",
+          "--disable", from_berth, NULL };
+    const gchar *inspect_argv[] = {
+      docker, "-H", host, "plugin", "inspect", "-f", "{{.Config.Description}}", from_berth, NULL
+    };
+    /* docker creates and pushes, berth installs */
+    const gchar *create[] = { docker, "-H", host, "plugin", "create", from_docker, dir, NULL };
+    const gchar *push[] = { docker, "-H", host, "plugin", "push", from_docker, NULL };
+    g_autoptr(BerthTestResult) r = NULL;
+    g_autofree gchar *ours = NULL;
+    g_autofree gchar *theirs = NULL;
+    g_autofree gchar *description = NULL;
+
+    g_free (berth_test_run_ok (d, "plugin", "create", from_berth, dir, NULL));
+    g_free (berth_test_run_ok (d, "plugin", "push", from_berth, NULL));
+    r = berth_test_spawn (install, NULL, BERTH_TEST_AS_CALLER);
+    if (r->status != 0)
+      g_error ("docker could not install what berth pushed: %s", r->err);
+    g_clear_pointer (&r, berth_test_result_free);
+    r = berth_test_spawn (inspect_argv, NULL, BERTH_TEST_AS_CALLER);
+    g_assert_cmpstr (r->out, ==, "sshFS plugin for Docker\n");
+    g_clear_pointer (&r, berth_test_result_free);
+
+    r = berth_test_spawn (create, NULL, BERTH_TEST_AS_CALLER);
+    g_assert_cmpint (r->status, ==, 0);
+    g_clear_pointer (&r, berth_test_result_free);
+    r = berth_test_spawn (push, NULL, BERTH_TEST_AS_CALLER);
+    if (r->status != 0)
+      g_error ("docker push: %s", r->err);
+    g_clear_pointer (&r, berth_test_result_free);
+    g_free (berth_test_run_ok (d, "plugin", "install", "--grant-all-permissions", "--disable",
+                               "--alias", "from/docker", from_docker, NULL));
+    description = inspect (d, "{{.Config.Description}}", "from/docker");
+    g_assert_cmpstr (description, ==, "sshFS plugin for Docker");
+
+    /* the same media types as docker's, layer and all */
+    ours = media_types (reg, "berth/made", "1.0");
+    theirs = media_types (reg, "docker/made", "1.0");
+    g_assert_cmpstr (ours, ==, theirs);
+    g_assert_cmpstr (ours, ==,
+                     "application/vnd.docker.distribution.manifest.v2+json "
+                     "application/vnd.docker.plugin.v1+json "
+                     "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  }
+  {
+    const gchar *rm[] = { docker, "-H", host, "plugin", "rm", "-f", from_berth, from_docker, NULL };
+    g_autoptr(BerthTestResult) r = berth_test_spawn (rm, NULL, BERTH_TEST_AS_CALLER);
+  }
+  g_subprocess_send_signal (daemon, SIGTERM);
+  g_subprocess_wait (daemon, NULL, NULL);
+  {
+    g_autofree gchar *cmd = g_strdup_printf ("rm -rf --one-file-system '%s'", exec_root);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+  berth_test_remove_all_plugins (d);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/install/push-install", test_push_install);
   g_test_add_func ("/install/errors", test_install_errors);
+  g_test_add_func ("/install/docker-interop", test_docker_interop);
   return g_test_run ();
 }
