@@ -310,6 +310,13 @@ test_push_install (void)
     g_clear_pointer (&r, berth_test_result_free);
     g_free (berth_test_run_ok (d, "plugin", "disable", ref, NULL));
 
+    /* not for a caller without the right to change state */
+    r = berth_test_run (d, (uid_t)65534, "plugin", "upgrade", "--grant-all-permissions",
+                        "--skip-remote-check", ref, v2, NULL);
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_nonnull (strstr (r->err, "permission denied"));
+    g_clear_pointer (&r, berth_test_result_free);
+
     /* "no" to another image changes nothing */
     r = run_answering (d, "n\\n", args);
     g_assert_cmpint (r->status, ==, 0);
@@ -381,6 +388,18 @@ test_install_errors (void)
   g_assert_cmpint (r->status, ==, 1);
   g_assert_nonnull (strstr (r->err, "127.0.0.1"));
   g_assert_null (strstr (r->out, "Do you grant"));
+  g_clear_pointer (&r, berth_test_result_free);
+
+  /* a caller without the right to change state may not make berthd fetch,
+   * install or push anything */
+  r = berth_test_run (d, (uid_t)65534, "plugin", "install", "--grant-all-permissions", missing,
+                      NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "permission denied"));
+  g_clear_pointer (&r, berth_test_result_free);
+  r = berth_test_run (d, (uid_t)65534, "plugin", "push", missing, NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "permission denied"));
   g_clear_pointer (&r, berth_test_result_free);
 
   /* bad references and push without a stored plugin */
