@@ -310,14 +310,15 @@ on_installed_enabled (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* the new content is stored: the plugin takes it, keeping its ID, name,
- * settings and volumes; its old root file system goes first, so that a
- * crash leaves either the old plugin or the new one */
+ * volumes and the settings the user set (new defaults for the rest); its old root file system goes
+ * first, so that a crash leaves either the old plugin or the new one */
 static void
 finish_upgrade (BerthEngine *self, GTask *task, BerthPlugin *imported)
 {
   InstallData *data = g_task_get_task_data (task);
   BerthPlugin *plugin = g_hash_table_lookup (self->plugins, data->upgrade_id);
   BerthSnapshotter *snapshotter = berth_engine_snapshotter (self);
+  g_autoptr(BerthPluginSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
 
   if (plugin == NULL)
@@ -342,6 +343,9 @@ finish_upgrade (BerthEngine *self, GTask *task, BerthPlugin *imported)
       return;
     }
   g_clear_error (&error);
+  settings = berth_plugin_settings_new_for_upgrade (berth_plugin_get_settings (plugin),
+                                                    berth_plugin_get_config (plugin), data->config);
+  berth_plugin_set_settings (plugin, settings);
   berth_plugin_set_config (plugin, data->config);
   berth_plugin_set_reference (plugin, data->remote);
   berth_plugin_set_content (

@@ -291,7 +291,8 @@ test_push_install (void)
     g_autofree gchar *v2 = g_strdup_printf ("%s/berth/sshfs:2.0", reg->host);
     g_autofree gchar *v2_dir = g_build_filename (d->tmp, "v2", NULL);
     g_autofree gchar *cmd = g_strdup_printf (
-      "cp -a '%s' '%s' && sed -i 's/sshFS plugin for Docker/sshFS plugin, v2/' '%s/config.json'",
+      "cp -a '%s' '%s' && sed -i -e 's/sshFS plugin for Docker/sshFS plugin, v2/' "
+      "-e 's/\"value\": \"0\"/\"value\": \"1\"/' '%s/config.json'",
       dir, v2_dir, v2_dir);
     g_autofree gchar *id = inspect (d, "{{.Id}}", ref);
     g_autofree gchar *args = g_strdup_printf ("plugin upgrade %s %s", ref, v2);
@@ -341,6 +342,10 @@ test_push_install (void)
     g_clear_pointer (&after, g_free);
     after = inspect (d, "{{json .Settings.Mounts}}", ref);
     g_assert_nonnull (strstr (after, state_dir));
+    g_clear_pointer (&after, g_free);
+    /* what the user set stays; a default the user kept becomes the new one */
+    after = inspect (d, "{{.Settings.Env}}", ref);
+    g_assert_cmpstr (after, ==, "[DEBUG=1]");
     g_free (berth_test_run_ok (d, "plugin", "enable", ref, NULL));
     g_free (berth_test_run_ok (d, "plugin", "disable", ref, NULL));
   }
