@@ -155,7 +155,8 @@ berth_ostree_write_dirmeta (OstreeRepo *repo,
   g_file_info_set_attribute_uint32 (info, "unix::uid", uid);
   g_file_info_set_attribute_uint32 (info, "unix::gid", gid);
   g_file_info_set_attribute_uint32 (info, "unix::mode", S_IFDIR | (mode & 07777));
-  dirmeta = g_variant_ref_sink (ostree_create_directory_metadata (info, xattrs));
+  /* (transfer full), already sunk */
+  dirmeta = ostree_create_directory_metadata (info, xattrs);
   if (!ostree_repo_write_metadata (repo, OSTREE_OBJECT_TYPE_DIR_META, NULL, dirmeta, &csum,
                                    cancellable, error))
     return NULL;
