@@ -925,11 +925,13 @@ typedef struct
   gchar *dir;
   gchar *id;
   BerthPlugin *plugin;
+  GStrv held; /* roots held from GC until the plugin is recorded */
 } CreateData;
 
 static void
 create_data_free (CreateData *data)
 {
+  g_strfreev (data->held);
   g_free (data->name);
   g_free (data->dir);
   g_free (data->id);
@@ -1149,10 +1151,10 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
       return;
     }
   /* a collection running before this plugin is recorded must keep it */
-  for (const gchar *const *r = (const gchar *const[]){ config_digest, manifest_digest, blob.digest,
-                                                       diff_id, chain_id, NULL };
-       *r != NULL; r++)
-    g_hash_table_add (self->pending_roots, g_strdup (*r));
+  data->held = g_strdupv (
+    (gchar *[]){ config_digest, manifest_digest, blob.digest, diff_id, chain_id, NULL });
+  for (guint i = 0; data->held[i] != NULL; i++)
+    berth_engine_hold_root (self, data->held[i]);
   g_clear_pointer (&locker, g_mutex_locker_free);
   STEP ("config and manifest stored");
 #undef STEP
@@ -1250,14 +1252,41 @@ berth_engine_add_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error)
   return TRUE;
 }
 
-static void
-forget_pending_roots (BerthEngine *self, BerthPlugin *plugin)
+/**
+ * berth_engine_hold_root:
+ * @self: a #BerthEngine
+ * @root: a digest or chain ID stored and not yet recorded in a plugin
+ *
+ * Keeps @root from garbage collection until as many releases as holds;
+ * call with storage_lock held.
+ */
+void
+berth_engine_hold_root (BerthEngine *self, const gchar *root)
 {
-  g_auto(GStrv) roots = berth_plugin_get_content_roots (plugin);
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending_roots, root));
+  g_hash_table_insert (self->pending_roots, g_strdup (root), GUINT_TO_POINTER (count + 1));
+}
+
+/* call with storage_lock held */
+void
+berth_engine_release_root (BerthEngine *self, const gchar *root)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending_roots, root));
+
+  if (count <= 1)
+    g_hash_table_remove (self->pending_roots, root);
+  else
+    g_hash_table_insert (self->pending_roots, g_strdup (root), GUINT_TO_POINTER (count - 1));
+}
+
+static void
+forget_pending_roots (BerthEngine *self, CreateData *data)
+{
   g_mutex_lock (&self->storage_lock);
-  for (guint i = 0; roots[i] != NULL; i++)
-    g_hash_table_remove (self->pending_roots, roots[i]);
+  for (guint i = 0; data->held != NULL && data->held[i] != NULL; i++)
+    berth_engine_release_root (self, data->held[i]);
   g_mutex_unlock (&self->storage_lock);
+  g_clear_pointer (&data->held, g_strfreev);
 }
 
 BerthPlugin *
@@ -1267,7 +1296,7 @@ berth_engine_create_plugin_finish (BerthEngine *self, GAsyncResult *result, GErr
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
-  forget_pending_roots (self, data->plugin);
+  forget_pending_roots (self, data);
   /* two creates of one name at once: the second loses here */
   if (find_by_exact_name (self, data->name) != NULL)
     {

@@ -20,7 +20,7 @@ struct _BerthEngine
   GHashTable *runs;
   /* content-store writes happen one at a time, off the main thread */
   GMutex storage_lock;
-  GHashTable *pending_roots; /* content a create has stored and not yet recorded; storage_lock */
+  GHashTable *pending_roots; /* root → holds: stored, not yet recorded; storage_lock */
   gchar *runtime_error;      /* why the runtime cannot run containers, if it cannot */
 };
 
@@ -35,6 +35,8 @@ BerthPlugin *berth_engine_find_plugin_by_name (BerthEngine *self, const gchar *n
 gboolean berth_engine_add_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
 gboolean berth_engine_save_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
 void berth_engine_collect_garbage (BerthEngine *self);
+void berth_engine_hold_root (BerthEngine *self, const gchar *root);
+void berth_engine_release_root (BerthEngine *self, const gchar *root);
 BerthSnapshotter *berth_engine_snapshotter (BerthEngine *self);
 
 G_END_DECLS

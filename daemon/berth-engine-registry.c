@@ -108,9 +108,9 @@ install_data_new (BerthEngine *engine)
 static void
 hold_root (InstallData *data, const gchar *digest)
 {
-  if (digest == NULL || g_hash_table_contains (data->engine->pending_roots, digest))
+  if (digest == NULL)
     return;
-  g_hash_table_add (data->engine->pending_roots, g_strdup (digest));
+  berth_engine_hold_root (data->engine, digest);
   g_ptr_array_add (data->roots, g_strdup (digest));
 }
 
@@ -119,7 +119,7 @@ install_data_free (InstallData *data)
 {
   g_mutex_lock (&data->engine->storage_lock);
   for (guint i = 0; i < data->roots->len; i++)
-    g_hash_table_remove (data->engine->pending_roots, data->roots->pdata[i]);
+    berth_engine_release_root (data->engine, data->roots->pdata[i]);
   g_mutex_unlock (&data->engine->storage_lock);
   g_ptr_array_unref (data->roots);
   g_object_unref (data->engine);
