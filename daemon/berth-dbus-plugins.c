@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "berth-dbus-subtree.h"
+
 #include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@ struct _BerthDBusPlugins
   BerthEngine *engine;
   BerthDBusBerth1Plugins *skeleton;
   BerthDBusObjectManager *manager;
-  GHashTable *subtrees; /* GDBusConnection → registration id */
+  BerthDBusSubtree *subtree;
   BerthDBusAuthorizeFunc authorize;
   gpointer authorize_data;
   /* other objects the ObjectManager lists (volumes) */
@@ -44,8 +46,9 @@ berth_dbus_plugin_path (BerthPlugin *plugin)
 }
 
 static GVariant *
-plugin_property (BerthPlugin *plugin, const gchar *name)
+plugin_property (gpointer object, const gchar *name)
 {
+  BerthPlugin *plugin = object;
   BerthPluginConfig *config = berth_plugin_get_config (plugin);
   BerthPluginState state = berth_plugin_get_state (plugin);
 
@@ -103,109 +106,36 @@ plugin_interfaces (BerthPlugin *plugin)
 
 /* ---- the subtree of plugin objects -------------------------------------- */
 
-static BerthPlugin *
-plugin_for_node (BerthDBusPlugins *self, const gchar *node)
+static gpointer
+plugin_for_node (gpointer owner, const gchar *node)
 {
-  g_autoptr(GPtrArray) plugins = NULL;
+  BerthDBusPlugins *self = owner;
+  g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self->engine);
 
-  if (node == NULL)
-    return NULL;
-  plugins = berth_engine_list_plugins (self->engine);
   for (guint i = 0; i < plugins->len; i++)
     if (g_str_equal (berth_plugin_get_id (plugins->pdata[i]), node))
       return g_object_ref (plugins->pdata[i]);
   return NULL;
 }
 
-static gchar **
-subtree_enumerate (GDBusConnection *connection,
-                   const gchar *sender,
-                   const gchar *object_path,
-                   gpointer user_data)
+static GStrv
+plugin_nodes (gpointer owner)
 {
-  BerthDBusPlugins *self = user_data;
+  BerthDBusPlugins *self = owner;
   g_autoptr(GPtrArray) plugins = berth_engine_list_plugins (self->engine);
-  GStrvBuilder *builder = g_strv_builder_new ();
-  gchar **nodes;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; i < plugins->len; i++)
     g_strv_builder_add (builder, berth_plugin_get_id (plugins->pdata[i]));
-  nodes = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return nodes;
+  return g_strv_builder_end (builder);
 }
 
-static GDBusInterfaceInfo **
-subtree_introspect (GDBusConnection *connection,
-                    const gchar *sender,
-                    const gchar *object_path,
-                    const gchar *node,
-                    gpointer user_data)
-{
-  BerthDBusPlugins *self = user_data;
-  g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
-  GDBusInterfaceInfo **infos;
-
-  if (plugin == NULL)
-    return NULL;
-  infos = g_new0 (GDBusInterfaceInfo *, 2);
-  infos[0] = g_dbus_interface_info_ref (berth_dbus_berth1_plugin_interface_info ());
-  return infos;
-}
-
-static GVariant *
-subtree_get_property (GDBusConnection *connection,
-                      const gchar *sender,
-                      const gchar *object_path,
-                      const gchar *interface_name,
-                      const gchar *property_name,
-                      GError **error,
-                      gpointer user_data)
-{
-  BerthDBusPlugins *self = user_data;
-  const gchar *node = strrchr (object_path, '/') + 1;
-  g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
-  GVariant *value;
-
-  if (plugin == NULL)
-    {
-      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT, "no plugin at %s",
-                   object_path);
-      return NULL;
-    }
-  value = plugin_property (plugin, property_name);
-  if (value == NULL)
-    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s",
-                 property_name);
-  return value;
-}
-
-static const GDBusInterfaceVTable plugin_vtable = {
-  .get_property = subtree_get_property,
-};
-
-static const GDBusInterfaceVTable *
-subtree_dispatch (GDBusConnection *connection,
-                  const gchar *sender,
-                  const gchar *object_path,
-                  const gchar *interface_name,
-                  const gchar *node,
-                  gpointer *out_user_data,
-                  gpointer user_data)
-{
-  BerthDBusPlugins *self = user_data;
-  g_autoptr(BerthPlugin) plugin = plugin_for_node (self, node);
-
-  if (plugin == NULL || g_strcmp0 (interface_name, "org.berth.Berth1.Plugin") != 0)
-    return NULL;
-  *out_user_data = self;
-  return &plugin_vtable;
-}
-
-static const GDBusSubtreeVTable subtree_vtable = {
-  .enumerate = subtree_enumerate,
-  .introspect = subtree_introspect,
-  .dispatch = subtree_dispatch,
+static const BerthDBusSubtreeClass plugin_subtree_class = {
+  .interface_name = "org.berth.Berth1.Plugin",
+  .interface_info = berth_dbus_berth1_plugin_interface_info,
+  .nodes = plugin_nodes,
+  .lookup = plugin_for_node,
+  .property = plugin_property,
 };
 
 /* ---- signals as plugins change ---------------------------------------- */
@@ -232,15 +162,7 @@ on_plugin_changed (BerthEngine *engine, BerthPlugin *plugin, gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
   g_autofree gchar *path = berth_dbus_plugin_path (plugin);
-  g_autoptr(GVariant) changed = g_variant_ref_sink (
-    g_variant_new ("(s@a{sv}as)", "org.berth.Berth1.Plugin", plugin_properties (plugin), NULL));
-  GHashTableIter iter;
-  gpointer connection;
-
-  g_hash_table_iter_init (&iter, self->subtrees);
-  while (g_hash_table_iter_next (&iter, &connection, NULL))
-    g_dbus_connection_emit_signal (connection, NULL, path, "org.freedesktop.DBus.Properties",
-                                   "PropertiesChanged", changed, NULL);
+  berth_dbus_subtree_emit_changed (self->subtree, path, plugin_properties (plugin));
 }
 
 /* ---- methods ------------------------------------------------------------ */
@@ -591,7 +513,7 @@ berth_dbus_plugins_new (BerthEngine *engine,
   self->engine = g_object_ref (engine);
   self->authorize = authorize;
   self->authorize_data = authorize_data;
-  self->subtrees = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->subtree = berth_dbus_subtree_new (BERTH_DBUS_PLUGINS_PATH, &plugin_subtree_class, self);
   self->skeleton = berth_dbus_berth1_plugins_skeleton_new ();
   self->manager = berth_dbus_object_manager_skeleton_new ();
   g_signal_connect (self->skeleton, "g-authorize-method", G_CALLBACK (on_authorize), self);
@@ -649,19 +571,12 @@ berth_dbus_plugins_set_extra_objects (BerthDBusPlugins *self,
 gboolean
 berth_dbus_plugins_export (BerthDBusPlugins *self, GDBusConnection *connection, GError **error)
 {
-  guint id;
-
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          BERTH_DBUS_PATH, error)
       || !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
                                             BERTH_DBUS_PATH, error))
     return FALSE;
-  id = g_dbus_connection_register_subtree (connection, BERTH_DBUS_PLUGINS_PATH, &subtree_vtable,
-                                           G_DBUS_SUBTREE_FLAGS_NONE, self, NULL, error);
-  if (id == 0)
-    return FALSE;
-  g_hash_table_insert (self->subtrees, g_object_ref (connection), GUINT_TO_POINTER (id));
-  return TRUE;
+  return berth_dbus_subtree_export (self->subtree, connection, error);
 }
 
 /**
@@ -672,35 +587,22 @@ berth_dbus_plugins_export (BerthDBusPlugins *self, GDBusConnection *connection, 
 void
 berth_dbus_plugins_unexport (BerthDBusPlugins *self, GDBusConnection *connection)
 {
-  gpointer id;
-
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
                                                       connection);
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
                                                       connection);
-  if (g_hash_table_lookup_extended (self->subtrees, connection, NULL, &id))
-    {
-      g_dbus_connection_unregister_subtree (connection, GPOINTER_TO_UINT (id));
-      g_hash_table_remove (self->subtrees, connection);
-    }
+  berth_dbus_subtree_unexport (self->subtree, connection);
 }
 
 void
 berth_dbus_plugins_free (BerthDBusPlugins *self)
 {
-  GHashTableIter iter;
-  gpointer connection;
+  g_autoptr(GList) connections = berth_dbus_subtree_get_connections (self->subtree);
 
   g_signal_handlers_disconnect_by_data (self->engine, self);
-  g_hash_table_iter_init (&iter, self->subtrees);
-  while (g_hash_table_iter_next (&iter, &connection, NULL))
-    {
-      g_dbus_interface_skeleton_unexport_from_connection (
-        G_DBUS_INTERFACE_SKELETON (self->skeleton), connection);
-      g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
-                                                          connection);
-    }
-  g_hash_table_unref (self->subtrees);
+  for (GList *l = connections; l != NULL; l = l->next)
+    berth_dbus_plugins_unexport (self, l->data);
+  berth_dbus_subtree_free (self->subtree);
   g_object_unref (self->skeleton);
   g_object_unref (self->manager);
   g_object_unref (self->engine);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "berth-dbus-subtree.h"
+
 #include "berth-dbus-volumes.h"
 
 /* Volumes on D-Bus, as plugins are: the methods on /org/berth/Berth1 (a
@@ -16,7 +18,7 @@ struct _BerthDBusVolumes
   BerthVolumeService *service;
   BerthDBusBerth1Volumes *skeleton;
   BerthDBusObjectManager *manager; /* unowned: the plugins' */
-  GHashTable *subtrees;            /* GDBusConnection → registration id */
+  BerthDBusSubtree *subtree;
   BerthDBusAuthorizeFunc authorize;
   gpointer authorize_data;
 };
@@ -51,8 +53,9 @@ string_dict (GHashTable *table)
 }
 
 static GVariant *
-volume_property (BerthVolume *volume, const gchar *name)
+volume_property (gpointer object, const gchar *name)
 {
+  BerthVolume *volume = object;
   if (g_str_equal (name, "Name"))
     return g_variant_new_string (berth_volume_get_name (volume));
   if (g_str_equal (name, "Driver"))
@@ -127,24 +130,19 @@ berth_dbus_volumes_add_managed_objects (BerthDBusVolumes *self, GVariantBuilder 
 
 /* ---- the subtree of volume objects -------------------------------------- */
 
-static BerthVolume *
-volume_for_node (BerthDBusVolumes *self, const gchar *node)
+static gpointer
+volume_for_node (gpointer owner, const gchar *node)
 {
-  g_autofree gchar *name = NULL;
+  BerthDBusVolumes *self = owner;
+  g_autofree gchar *name = (gchar *)g_dbus_unescape_object_path (node);
 
-  if (node == NULL)
-    return NULL;
-  name = (gchar *)g_dbus_unescape_object_path (node);
   return name != NULL ? berth_volume_service_lookup (self->service, (const gchar *)name) : NULL;
 }
 
-static gchar **
-subtree_enumerate (GDBusConnection *connection,
-                   const gchar *sender,
-                   const gchar *object_path,
-                   gpointer user_data)
+static GStrv
+volume_nodes (gpointer owner)
 {
-  BerthDBusVolumes *self = user_data;
+  BerthDBusVolumes *self = owner;
   g_autoptr(GPtrArray) volumes = berth_volume_service_list (self->service);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
@@ -157,76 +155,12 @@ subtree_enumerate (GDBusConnection *connection,
   return g_strv_builder_end (builder);
 }
 
-static GDBusInterfaceInfo **
-subtree_introspect (GDBusConnection *connection,
-                    const gchar *sender,
-                    const gchar *object_path,
-                    const gchar *node,
-                    gpointer user_data)
-{
-  BerthDBusVolumes *self = user_data;
-  g_autoptr(BerthVolume) volume = volume_for_node (self, node);
-  GDBusInterfaceInfo **infos;
-
-  if (volume == NULL)
-    return NULL;
-  infos = g_new0 (GDBusInterfaceInfo *, 2);
-  infos[0] = g_dbus_interface_info_ref (berth_dbus_berth1_volume_interface_info ());
-  return infos;
-}
-
-static GVariant *
-subtree_get_property (GDBusConnection *connection,
-                      const gchar *sender,
-                      const gchar *object_path,
-                      const gchar *interface_name,
-                      const gchar *property_name,
-                      GError **error,
-                      gpointer user_data)
-{
-  BerthDBusVolumes *self = user_data;
-  g_autoptr(BerthVolume) volume = volume_for_node (self, strrchr (object_path, '/') + 1);
-  GVariant *value;
-
-  if (volume == NULL)
-    {
-      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT, "no volume at %s",
-                   object_path);
-      return NULL;
-    }
-  value = volume_property (volume, property_name);
-  if (value == NULL)
-    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s",
-                 property_name);
-  return value;
-}
-
-static const GDBusInterfaceVTable volume_vtable = {
-  .get_property = subtree_get_property,
-};
-
-static const GDBusInterfaceVTable *
-subtree_dispatch (GDBusConnection *connection,
-                  const gchar *sender,
-                  const gchar *object_path,
-                  const gchar *interface_name,
-                  const gchar *node,
-                  gpointer *out_user_data,
-                  gpointer user_data)
-{
-  BerthDBusVolumes *self = user_data;
-  g_autoptr(BerthVolume) volume = volume_for_node (self, node);
-
-  if (volume == NULL || g_strcmp0 (interface_name, "org.berth.Berth1.Volume") != 0)
-    return NULL;
-  *out_user_data = self;
-  return &volume_vtable;
-}
-
-static const GDBusSubtreeVTable subtree_vtable = {
-  .enumerate = subtree_enumerate,
-  .introspect = subtree_introspect,
-  .dispatch = subtree_dispatch,
+static const BerthDBusSubtreeClass volume_subtree_class = {
+  .interface_name = "org.berth.Berth1.Volume",
+  .interface_info = berth_dbus_berth1_volume_interface_info,
+  .nodes = volume_nodes,
+  .lookup = volume_for_node,
+  .property = volume_property,
 };
 
 /* ---- signals as volumes change ------------------------------------------ */
@@ -253,15 +187,7 @@ on_volume_changed (BerthVolumeService *service, BerthVolume *volume, gpointer us
 {
   BerthDBusVolumes *self = user_data;
   g_autofree gchar *path = berth_dbus_volume_path (berth_volume_get_name (volume));
-  g_autoptr(GVariant) changed = g_variant_ref_sink (
-    g_variant_new ("(s@a{sv}as)", "org.berth.Berth1.Volume", volume_properties (volume), NULL));
-  GHashTableIter iter;
-  gpointer connection;
-
-  g_hash_table_iter_init (&iter, self->subtrees);
-  while (g_hash_table_iter_next (&iter, &connection, NULL))
-    g_dbus_connection_emit_signal (connection, NULL, path, "org.freedesktop.DBus.Properties",
-                                   "PropertiesChanged", changed, NULL);
+  berth_dbus_subtree_emit_changed (self->subtree, path, volume_properties (volume));
 }
 
 /* ---- methods ------------------------------------------------------------ */
@@ -508,7 +434,7 @@ berth_dbus_volumes_new (BerthVolumeService *service,
   self->manager = manager;
   self->authorize = authorize;
   self->authorize_data = authorize_data;
-  self->subtrees = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->subtree = berth_dbus_subtree_new (BERTH_DBUS_VOLUMES_PATH, &volume_subtree_class, self);
   self->skeleton = berth_dbus_berth1_volumes_skeleton_new ();
   g_signal_connect (self->skeleton, "g-authorize-method", G_CALLBACK (on_authorize), self);
   g_signal_connect (self->skeleton, "handle-create", G_CALLBACK (on_handle_create), self);
@@ -527,45 +453,29 @@ berth_dbus_volumes_new (BerthVolumeService *service,
 gboolean
 berth_dbus_volumes_export (BerthDBusVolumes *self, GDBusConnection *connection, GError **error)
 {
-  guint id;
-
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          BERTH_DBUS_PATH, error))
     return FALSE;
-  id = g_dbus_connection_register_subtree (connection, BERTH_DBUS_VOLUMES_PATH, &subtree_vtable,
-                                           G_DBUS_SUBTREE_FLAGS_NONE, self, NULL, error);
-  if (id == 0)
-    return FALSE;
-  g_hash_table_insert (self->subtrees, g_object_ref (connection), GUINT_TO_POINTER (id));
-  return TRUE;
+  return berth_dbus_subtree_export (self->subtree, connection, error);
 }
 
 void
 berth_dbus_volumes_unexport (BerthDBusVolumes *self, GDBusConnection *connection)
 {
-  gpointer id;
-
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
                                                       connection);
-  if (g_hash_table_lookup_extended (self->subtrees, connection, NULL, &id))
-    {
-      g_dbus_connection_unregister_subtree (connection, GPOINTER_TO_UINT (id));
-      g_hash_table_remove (self->subtrees, connection);
-    }
+  berth_dbus_subtree_unexport (self->subtree, connection);
 }
 
 void
 berth_dbus_volumes_free (BerthDBusVolumes *self)
 {
-  GHashTableIter iter;
-  gpointer connection;
+  g_autoptr(GList) connections = berth_dbus_subtree_get_connections (self->subtree);
 
   g_signal_handlers_disconnect_by_data (self->service, self);
-  g_hash_table_iter_init (&iter, self->subtrees);
-  while (g_hash_table_iter_next (&iter, &connection, NULL))
-    g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton),
-                                                        connection);
-  g_hash_table_unref (self->subtrees);
+  for (GList *l = connections; l != NULL; l = l->next)
+    berth_dbus_volumes_unexport (self, l->data);
+  berth_dbus_subtree_free (self->subtree);
   g_object_unref (self->skeleton);
   g_object_unref (self->service);
   g_free (self);

@@ -18,6 +18,56 @@ assert_fails (BerthTestResult *r, const gchar *err_part)
     g_error ("stderr \"%s\" does not contain \"%s\"", r->err, err_part);
 }
 
+/* each volume is an object with org.berth.Berth1.Volume, listed by the
+ * ObjectManager, its properties readable and gone with the volume */
+static void
+assert_volume_objects (BerthTestDaemon *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_dbus_connection_new_for_address_sync (
+    d->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+  g_autoptr(GVariant) props = NULL;
+  g_autoptr(GVariant) managed = NULL;
+  g_autoptr(GVariant) missing = NULL;
+  g_autoptr(GVariant) xml = NULL;
+  g_autoptr(GVariant) dict = NULL;
+  const gchar *text;
+  const gchar *driver;
+
+  g_assert_no_error (error);
+  props = g_dbus_connection_call_sync (
+    bus, NULL, "/org/berth/Berth1/volumes/data", "org.freedesktop.DBus.Properties", "GetAll",
+    g_variant_new ("(s)", "org.berth.Berth1.Volume"), G_VARIANT_TYPE ("(a{sv})"),
+    G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  dict = g_variant_get_child_value (props, 0);
+  g_assert_true (g_variant_lookup (dict, "Driver", "&s", &driver));
+  g_assert_cmpstr (driver, ==, "local");
+
+  xml = g_dbus_connection_call_sync (
+    bus, NULL, "/org/berth/Berth1/volumes/data", "org.freedesktop.DBus.Introspectable",
+    "Introspect", NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (xml, "(&s)", &text);
+  g_assert_nonnull (strstr (text, "org.berth.Berth1.Volume"));
+
+  managed = g_dbus_connection_call_sync (bus, NULL, "/org/berth/Berth1",
+                                         "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                         NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree gchar *printed = g_variant_print (managed, FALSE);
+    g_assert_nonnull (strstr (printed, "/org/berth/Berth1/volumes/data"));
+  }
+
+  missing = g_dbus_connection_call_sync (bus, NULL, "/org/berth/Berth1/volumes/nosuch",
+                                         "org.freedesktop.DBus.Properties", "GetAll",
+                                         g_variant_new ("(s)", "org.berth.Berth1.Volume"), NULL,
+                                         G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_null (missing);
+  g_assert_nonnull (error);
+}
+
 static void
 test_local (void)
 {
@@ -42,6 +92,8 @@ test_local (void)
   anonymous = berth_test_run_ok (d, "volume", "create", NULL);
   g_strchomp (anonymous);
   g_assert_cmpuint (strlen (anonymous), ==, 64);
+
+  assert_volume_objects (d);
 
   ls = berth_test_run_ok (d, "volume", "ls", NULL);
   {
