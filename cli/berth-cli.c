@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "berth-cli.h"
+#include "berth-template.h"
 
 static GOptionEntry global_entries[] = {
   { "address", 'H', 0, G_OPTION_ARG_STRING, NULL,
@@ -467,4 +468,80 @@ berth_human_size (guint64 bytes)
       unit++;
     }
   return g_strdup_printf ("%.4g%s", size, units[unit]);
+}
+
+/**
+ * berth_cli_inspect:
+ * @cli: the CLI state
+ * @interface: the D-Bus interface whose Inspect method answers
+ * @format: (nullable): `json`, a template, or %NULL for indented JSON
+ * @names: what to inspect
+ *
+ * Prints docker's inspect output: a JSON array, or a template per object.
+ * Objects not found are said on stderr; the others are still shown.
+ *
+ * Returns: the exit status
+ */
+gint
+berth_cli_inspect (BerthCli *cli, const gchar *interface, const gchar *format, gchar **names)
+{
+  g_autoptr(BerthTemplate) template = NULL;
+  g_autoptr(GString) joined = g_string_new ("[");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint found = 0;
+  gint status = BERTH_EXIT_OK;
+
+  if (format != NULL && !g_str_equal (format, "json"))
+    {
+      template = berth_template_new (format, &error);
+      if (template == NULL)
+        return berth_cli_fail (cli, error);
+    }
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GVariant) reply = berth_cli_call (cli, BERTH_DBUS_PATH, interface, "Inspect",
+                                                   g_variant_new ("(s)", names[i]),
+                                                   G_VARIANT_TYPE ("(sv)"), &local_error);
+      const gchar *json;
+      g_autoptr(GVariant) value = NULL;
+
+      if (reply == NULL)
+        {
+          /* later ones are still shown; the exit status says one failed */
+          if (!g_dbus_error_is_remote_error (local_error)
+              && !g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
+            return berth_cli_fail (cli, local_error);
+          g_dbus_error_strip_remote_error (local_error);
+          g_printerr ("Error response from daemon: %s\n", local_error->message);
+          status = BERTH_EXIT_ERROR;
+          continue;
+        }
+      g_variant_get (reply, "(&sv)", &json, &value);
+      if (template != NULL)
+        {
+          g_autofree gchar *line = berth_template_render (template, value, &error);
+          if (line == NULL)
+            return berth_cli_fail (cli, error);
+          g_string_append_printf (out, "%s\n", line);
+        }
+      else
+        {
+          if (found > 0)
+            g_string_append_c (joined, ',');
+          g_string_append (joined, json);
+        }
+      found++;
+    }
+  if (template == NULL)
+    {
+      g_autofree gchar *indented = NULL;
+      g_string_append_c (joined, ']');
+      indented = berth_json_indent (joined->str);
+      g_string_append_printf (out, "%s\n", indented);
+    }
+  fputs (out->str, stdout);
+  return status;
 }

@@ -79,6 +79,7 @@ GVariant *berth_cli_call (BerthCli *cli,
 const gchar *berth_cli_dict_string (GVariantDict *dict, const gchar *key);
 guint32 berth_cli_dict_uint (GVariantDict *dict, const gchar *key);
 gint berth_cli_fail (BerthCli *cli, GError *error);
+gint berth_cli_inspect (BerthCli *cli, const gchar *interface, const gchar *format, gchar **names);
 void berth_cli_print_json (GVariant *value);
 
 /* docker's tabwriter: each column max(minwidth, widest cell + padding) wide,

@@ -292,67 +292,13 @@ volume_inspect (BerthCli *cli, gint argc, gchar **argv)
       "Format output using a custom template: 'json' | 'TEMPLATE'", "string" },
     { NULL },
   };
-  g_autoptr(BerthTemplate) template = NULL;
-  g_autoptr(GString) joined = g_string_new ("[");
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  guint found = 0;
-  gint status = BERTH_EXIT_OK;
   gint exit_code;
 
   if (!berth_cli_parse (cli, "[OPTIONS] VOLUME [VOLUME...]",
                         "Display detailed information on one or more volumes", entries, 1, -1,
                         &argc, &argv, &exit_code))
     return exit_code;
-  if (format != NULL && !g_str_equal (format, "json"))
-    {
-      template = berth_template_new (format, &error);
-      if (template == NULL)
-        return berth_cli_fail (cli, error);
-    }
-  for (gint i = 1; i < argc; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GVariant) reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE,
-                                                   "Inspect", g_variant_new ("(s)", argv[i]),
-                                                   G_VARIANT_TYPE ("(sv)"), &local_error);
-      const gchar *json;
-      g_autoptr(GVariant) value = NULL;
-
-      if (reply == NULL)
-        {
-          if (!g_dbus_error_is_remote_error (local_error))
-            return berth_cli_fail (cli, local_error);
-          g_dbus_error_strip_remote_error (local_error);
-          g_printerr ("Error response from daemon: %s\n", local_error->message);
-          status = BERTH_EXIT_ERROR;
-          continue;
-        }
-      g_variant_get (reply, "(&sv)", &json, &value);
-      if (template != NULL)
-        {
-          g_autofree gchar *line = berth_template_render (template, value, &error);
-          if (line == NULL)
-            return berth_cli_fail (cli, error);
-          g_string_append_printf (out, "%s\n", line);
-        }
-      else
-        {
-          if (found > 0)
-            g_string_append_c (joined, ',');
-          g_string_append (joined, json);
-        }
-      found++;
-    }
-  if (template == NULL)
-    {
-      g_autofree gchar *indented = NULL;
-      g_string_append_c (joined, ']');
-      indented = berth_json_indent (joined->str);
-      g_string_append_printf (out, "%s\n", indented);
-    }
-  fputs (out->str, stdout);
-  return status;
+  return berth_cli_inspect (cli, VOLUMES_INTERFACE, format, argv + 1);
 }
 
 static gint
