@@ -257,8 +257,26 @@ berth_test_runv (BerthTestDaemon *d, uid_t as_uid, const gchar *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
+  g_autofree gchar *copy = NULL;
+  const gchar *berth = berth_test_binary ("BERTH");
 
-  g_ptr_array_add (argv, (gpointer)berth_test_binary ("BERTH"));
+  /* another user may not reach the build tree (a checkout in a private
+   * directory): it runs a copy from the test's own directory */
+  if (as_uid != BERTH_TEST_AS_CALLER && d != NULL)
+    {
+      copy = g_build_filename (d->tmp, "berth", NULL);
+      if (!g_file_test (copy, G_FILE_TEST_EXISTS))
+        {
+          g_autoptr(GFile) from = g_file_new_for_path (berth);
+          g_autoptr(GFile) to = g_file_new_for_path (copy);
+          g_autoptr(GError) error = NULL;
+          g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_no_errno (g_chmod (copy, 0755));
+        }
+      berth = copy;
+    }
+  g_ptr_array_add (argv, (gpointer)berth);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer)args[i]);
   g_ptr_array_add (argv, NULL);
