@@ -310,6 +310,42 @@ berth_cli_bus_call (BerthCliBus *bus,
                     GUnixFDList **out_fd_list,
                     GError **error)
 {
+  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, reply_type,
+                                  out_fd_list, NULL, NULL, error);
+}
+
+/**
+ * berth_cli_bus_call_full:
+ * @bus: a connection
+ * @destination: (nullable): the bus name, or %NULL on a peer-to-peer socket
+ * @path: the object
+ * @interface: the interface
+ * @method: the method
+ * @parameters: (nullable) (transfer floating): the arguments
+ * @reply_type: (nullable): the reply's type, checked
+ * @out_fd_list: (out) (optional): file descriptors that came with the reply
+ * @signal_func: (nullable): sees each signal that arrives before the reply
+ * @signal_data: for @signal_func
+ * @error: return location for a #GError; remote errors keep their D-Bus name
+ *
+ * Calls a method and waits for its reply, handing the signals that arrive
+ * meanwhile (a job's progress) to @signal_func with the call's serial.
+ *
+ * Returns: (transfer full): the reply's body
+ */
+GVariant *
+berth_cli_bus_call_full (BerthCliBus *bus,
+                         const gchar *destination,
+                         const gchar *path,
+                         const gchar *interface,
+                         const gchar *method,
+                         GVariant *parameters,
+                         const GVariantType *reply_type,
+                         GUnixFDList **out_fd_list,
+                         BerthCliSignalFunc signal_func,
+                         gpointer signal_data,
+                         GError **error)
+{
   g_autoptr(GDBusMessage) call
              = g_dbus_message_new_method_call (destination, path, interface, method);
   g_autofree guchar *blob = NULL;
@@ -330,6 +366,9 @@ berth_cli_bus_call (BerthCliBus *bus,
 
       if (reply == NULL)
         return NULL;
+      if (signal_func != NULL
+          && g_dbus_message_get_message_type (reply) == G_DBUS_MESSAGE_TYPE_SIGNAL)
+        signal_func (reply, serial, signal_data);
       if (g_dbus_message_get_reply_serial (reply) != serial)
         continue;
       if (g_dbus_message_to_gerror (reply, error))

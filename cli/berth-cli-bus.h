@@ -20,6 +20,19 @@ GVariant *berth_cli_bus_call (BerthCliBus *bus,
                               const GVariantType *reply_type,
                               GUnixFDList **out_fd_list,
                               GError **error);
+/* a signal that arrived during the call with serial @serial */
+typedef void (*BerthCliSignalFunc) (GDBusMessage *signal, guint32 serial, gpointer user_data);
+GVariant *berth_cli_bus_call_full (BerthCliBus *bus,
+                                   const gchar *destination,
+                                   const gchar *path,
+                                   const gchar *interface,
+                                   const gchar *method,
+                                   GVariant *parameters,
+                                   const GVariantType *reply_type,
+                                   GUnixFDList **out_fd_list,
+                                   BerthCliSignalFunc signal_func,
+                                   gpointer signal_data,
+                                   GError **error);
 GDBusMessage *berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error);
 void berth_cli_bus_free (BerthCliBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthCliBus, berth_cli_bus_free)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "berth-cli.h"
+#include "berth-cli-progress.h"
 #include "berth-template.h"
 
 static GOptionEntry global_entries[] = {
@@ -232,6 +233,57 @@ berth_cli_call (BerthCli *cli,
     return NULL;
   return berth_cli_bus_call (cli->bus, cli->bus_name, path, interface, method, sunk, reply_type,
                              NULL, error);
+}
+
+static void
+on_progress_signal (GDBusMessage *signal, guint32 serial, gpointer user_data)
+{
+  BerthCliProgress *progress = user_data;
+  GVariant *body = g_dbus_message_get_body (signal);
+  guint32 call;
+  const gchar *id, *status;
+  guint64 current, total;
+
+  if (g_strcmp0 (g_dbus_message_get_member (signal), "Progress") != 0 || body == NULL
+      || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(usstt)")))
+    return;
+  g_variant_get (body, "(u&s&stt)", &call, &id, &status, &current, &total);
+  if (call == serial)
+    berth_cli_progress_update (progress, id, status, current, total);
+}
+
+/**
+ * berth_cli_call_with_progress:
+ * @cli: the CLI state
+ * @path: the object
+ * @interface: the interface
+ * @method: a method that runs a job
+ * @parameters: (nullable) (transfer floating): the arguments
+ * @reply_type: (nullable): the reply's type, checked
+ * @error: return location for a #GError
+ *
+ * Calls a method that reports `Progress` signals while it runs and draws
+ * them on standard output as docker does.
+ *
+ * Returns: (transfer full): the reply
+ */
+GVariant *
+berth_cli_call_with_progress (BerthCli *cli,
+                              const gchar *path,
+                              const gchar *interface,
+                              const gchar *method,
+                              GVariant *parameters,
+                              const GVariantType *reply_type,
+                              GError **error)
+{
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+  g_autoptr(BerthCliProgress) progress = NULL;
+
+  if (!berth_cli_connect (cli, error))
+    return NULL;
+  progress = berth_cli_progress_new (STDOUT_FILENO);
+  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk,
+                                  reply_type, NULL, on_progress_signal, progress, error);
 }
 
 /**

@@ -76,6 +76,13 @@ GVariant *berth_cli_call (BerthCli *cli,
                           GVariant *parameters,
                           const GVariantType *reply_type,
                           GError **error);
+GVariant *berth_cli_call_with_progress (BerthCli *cli,
+                                        const gchar *path,
+                                        const gchar *interface,
+                                        const gchar *method,
+                                        GVariant *parameters,
+                                        const GVariantType *reply_type,
+                                        GError **error);
 const gchar *berth_cli_dict_string (GVariantDict *dict, const gchar *key);
 guint32 berth_cli_dict_uint (GVariantDict *dict, const gchar *key);
 gint berth_cli_fail (BerthCli *cli, GError *error);

@@ -670,10 +670,11 @@ plugin_install (BerthCli *cli, gint argc, gchar **argv)
   privileges = grant_privileges (cli, argv[1], grant_all, &exit_code);
   if (privileges == NULL)
     return exit_code;
-  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Install",
-                          g_variant_new ("(ss@a(ssas)^asb)", argv[1], alias != NULL ? alias : "",
-                                         privileges, argv + 2, disable),
-                          G_VARIANT_TYPE ("(os)"), &error);
+  reply = berth_cli_call_with_progress (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Install",
+                                        g_variant_new ("(ss@a(ssas)^asb)", argv[1],
+                                                       alias != NULL ? alias : "", privileges,
+                                                       argv + 2, disable),
+                                        G_VARIANT_TYPE ("(os)"), &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   g_print ("Installed plugin %s\n", argv[1]);
@@ -775,9 +776,9 @@ plugin_upgrade (BerthCli *cli, gint argc, gchar **argv)
   privileges = grant_privileges (cli, remote, grant_all, &exit_code);
   if (privileges == NULL)
     return exit_code;
-  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Upgrade",
-                          g_variant_new ("(ss@a(ssas))", name, remote, privileges),
-                          G_VARIANT_TYPE ("(os)"), &error);
+  reply = berth_cli_call_with_progress (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Upgrade",
+                                        g_variant_new ("(ss@a(ssas))", name, remote, privileges),
+                                        G_VARIANT_TYPE ("(os)"), &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   g_print ("Upgraded plugin %s to %s\n", name, remote);
@@ -797,7 +798,6 @@ plugin_push (BerthCli *cli, gint argc, gchar **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(BerthReference) ref = NULL;
-  g_autofree gchar *repository = NULL;
   const gchar *digest;
 
   if (!berth_cli_parse (cli, "[OPTIONS] PLUGIN[:TAG]",
@@ -811,13 +811,12 @@ plugin_push (BerthCli *cli, gint argc, gchar **argv)
       g_printerr ("berth: invalid name: %s\n", argv[1]);
       return BERTH_EXIT_ERROR;
     }
-  reply = berth_cli_call (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Push",
-                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(s)"), &error);
+  reply
+    = berth_cli_call_with_progress (cli, BERTH_DBUS_PATH, PLUGINS_INTERFACE, "Push",
+                                    g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(s)"), &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   g_variant_get (reply, "(&s)", &digest);
-  repository = berth_reference_name (ref);
-  g_print ("The push refers to repository [%s]\n", repository);
   g_print ("%s: digest: %s\n",
            berth_reference_get_tag (ref) != NULL ? berth_reference_get_tag (ref) : "latest",
            digest);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "berth-dbus-job.h"
 #include "berth-dbus-subtree.h"
 
 #include <fcntl.h>
@@ -286,8 +287,12 @@ on_handle_install (BerthDBusBerth1Plugins *skeleton,
                    gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(BerthJob) job = berth_dbus_job_new (invocation, &cancellable);
+
   berth_engine_install_plugin_async (self->engine, remote, alias, privileges, settings, disable,
-                                     NULL, on_plugin_fetched, g_object_ref (invocation));
+                                     job, cancellable, on_plugin_fetched,
+                                     g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -300,7 +305,10 @@ on_handle_upgrade (BerthDBusBerth1Plugins *skeleton,
                    gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
-  berth_engine_upgrade_plugin_async (self->engine, name, remote, privileges, NULL,
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(BerthJob) job = berth_dbus_job_new (invocation, &cancellable);
+
+  berth_engine_upgrade_plugin_async (self->engine, name, remote, privileges, job, cancellable,
                                      on_plugin_fetched, g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
@@ -326,7 +334,11 @@ on_handle_push (BerthDBusBerth1Plugins *skeleton,
                 gpointer user_data)
 {
   BerthDBusPlugins *self = user_data;
-  berth_engine_push_plugin_async (self->engine, name, NULL, on_pushed, g_object_ref (invocation));
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(BerthJob) job = berth_dbus_job_new (invocation, &cancellable);
+
+  berth_engine_push_plugin_async (self->engine, name, job, cancellable, on_pushed,
+                                  g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -90,6 +90,7 @@ typedef struct
   BerthRegistryManifest *manifest;
   BerthPluginConfig *config;
   BerthPlugin *plugin;
+  BerthJob *job; /* nullable: who hears the progress */
   /* content stored and not yet recorded: a collection meanwhile keeps it */
   BerthEngine *engine;
   GPtrArray *roots;
@@ -131,6 +132,7 @@ install_data_free (InstallData *data)
   g_clear_pointer (&data->manifest, berth_registry_manifest_unref);
   g_clear_object (&data->config);
   g_clear_object (&data->plugin);
+  g_clear_pointer (&data->job, berth_job_unref);
   g_free (data);
 }
 
@@ -226,6 +228,21 @@ berth_engine_plugin_privileges_finish (BerthEngine *self, GAsyncResult *result, 
 
 /* ---- install ----------------------------------------------------------- */
 
+/* docker's first lines: `latest: Pulling from vieux/sshfs`, the digest */
+static void
+job_pulling (BerthJob *job, const gchar *remote, const gchar *digest)
+{
+  g_autoptr(BerthReference) ref = berth_reference_parse (remote, NULL);
+  g_autofree gchar *name = ref != NULL ? berth_reference_familiar_name (ref) : g_strdup (remote);
+  const gchar *tag = ref != NULL ? berth_reference_get_tag (ref) : NULL;
+
+  if (tag != NULL)
+    berth_job_message (job, "%s: Pulling from %s", tag, name);
+  else
+    berth_job_message (job, "Pulling from %s", name);
+  berth_job_message (job, "Digest: %s", digest);
+}
+
 static void
 install_import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -255,12 +272,18 @@ install_import_thread (GTask *task, gpointer source, gpointer task_data, GCancel
         .size = layer->size,
       };
       gchar *diff_id;
+      gboolean stored;
 
       if (in == NULL)
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      /* docker shows no extraction of a layer it has */
+      stored = import.diff_id != NULL
+               && berth_content_store_has_layer (store, import.diff_id, cancellable, NULL);
+      if (!stored)
+        berth_job_blob (data->job, layer->digest, "Extracting");
       diff_id = berth_content_store_import_layer (store, in, &import, cancellable, &error);
       if (diff_id == NULL)
         {
@@ -268,6 +291,8 @@ install_import_thread (GTask *task, gpointer source, gpointer task_data, GCancel
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      if (!stored)
+        berth_job_blob (data->job, layer->digest, "Pull complete");
       g_ptr_array_add (imported, diff_id);
       hold_root (data, diff_id);
       g_strv_builder_add (blobsums, layer->digest);
@@ -439,6 +464,7 @@ on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
   import_data->remote = g_strdup (data->remote);
   import_data->manifest = berth_registry_manifest_ref (data->manifest);
   import_data->config = g_object_ref (data->config);
+  import_data->job = data->job != NULL ? berth_job_ref (data->job) : NULL;
   g_task_set_task_data (import, import_data, (GDestroyNotify)install_data_free);
   g_task_run_in_thread (import, install_import_thread);
 }
@@ -487,9 +513,12 @@ on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   for (guint i = 0; i < berth_registry_manifest_get_n_layers (data->manifest); i++)
     hold_root (data, berth_registry_manifest_get_layer (data->manifest, i)->digest);
   g_mutex_unlock (&self->storage_lock);
-  berth_transport_pull_async (BERTH_TRANSPORT (source), data->manifest,
-                              berth_engine_content_store (self), BERTH_TRANSPORT_FLAGS_PLUGIN, NULL,
-                              NULL, NULL, cancellable, on_pulled, g_steal_pointer (&task));
+  job_pulling (data->job, data->remote, berth_registry_manifest_get_digest (data->manifest));
+  berth_transport_pull_async (
+    BERTH_TRANSPORT (source), data->manifest, berth_engine_content_store (self),
+    BERTH_TRANSPORT_FLAGS_PLUGIN, data->job != NULL ? berth_job_transport_progress : NULL,
+    data->job != NULL ? berth_job_ref (data->job) : NULL, (GDestroyNotify)berth_job_unref,
+    cancellable, on_pulled, g_steal_pointer (&task));
 }
 
 /**
@@ -500,6 +529,7 @@ on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
  * @privileges: `a(ssas)`: the privileges the user granted
  * @settings: (nullable): `KEY=VALUE` settings applied before enabling
  * @disable: do not enable it
+ * @job: (nullable): hears the progress
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: for @callback
@@ -511,6 +541,7 @@ berth_engine_install_plugin_async (BerthEngine *self,
                                    GVariant *privileges,
                                    const gchar *const *settings,
                                    gboolean disable,
+                                   BerthJob *job,
                                    GCancellable *cancellable,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
@@ -548,6 +579,7 @@ berth_engine_install_plugin_async (BerthEngine *self,
   data->privileges = g_variant_ref_sink (privileges);
   data->settings = g_strdupv ((gchar **)settings);
   data->disable = disable;
+  data->job = job != NULL ? berth_job_ref (job) : NULL;
   berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
                                  on_install_resolved, g_steal_pointer (&task));
 }
@@ -574,6 +606,7 @@ berth_engine_install_plugin_finish (BerthEngine *self, GAsyncResult *result, GEr
  * @name: the plugin, which must be disabled
  * @remote: (nullable): where the new version is; else its own reference
  * @privileges: `a(ssas)`: the privileges the user granted for the new version
+ * @job: (nullable): hears the progress
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: for @callback
@@ -587,6 +620,7 @@ berth_engine_upgrade_plugin_async (BerthEngine *self,
                                    const gchar *name,
                                    const gchar *remote,
                                    GVariant *privileges,
+                                   BerthJob *job,
                                    GCancellable *cancellable,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
@@ -634,6 +668,7 @@ berth_engine_upgrade_plugin_async (BerthEngine *self,
       return;
     }
   data->privileges = g_variant_ref_sink (privileges);
+  data->job = job != NULL ? berth_job_ref (job) : NULL;
   berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
                                  on_install_resolved, g_steal_pointer (&task));
 }
@@ -671,6 +706,7 @@ on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
  * berth_engine_push_plugin_async:
  * @self: a #BerthEngine
  * @name: the plugin; its name says where it goes (`registry:5000/repo:tag`)
+ * @job: (nullable): hears the progress
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: for @callback
@@ -681,6 +717,7 @@ on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 berth_engine_push_plugin_async (BerthEngine *self,
                                 const gchar *name,
+                                BerthJob *job,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
@@ -694,6 +731,8 @@ berth_engine_push_plugin_async (BerthEngine *self,
   g_autoptr(GBytes) manifest = NULL;
   g_autofree gchar *media_type = NULL;
   g_autofree gchar *target = NULL;
+  g_autofree gchar *repository = NULL;
+  g_autoptr(BerthReference) ref = NULL;
   const gchar *digest;
 
   if (transport == NULL || store == NULL)
@@ -733,11 +772,15 @@ berth_engine_push_plugin_async (BerthEngine *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  ref = berth_reference_parse (target, NULL);
+  repository = berth_reference_familiar_name (ref);
+  berth_job_message (job, "The push refers to repository [%s]", repository);
   berth_transport_push_async (
     transport, target, store, manifest,
     media_type != NULL ? media_type : "application/vnd.docker.distribution.manifest.v2+json",
-    BERTH_TRANSPORT_FLAGS_PLUGIN, NULL, NULL, NULL, cancellable, on_pushed,
-    g_steal_pointer (&task));
+    BERTH_TRANSPORT_FLAGS_PLUGIN, job != NULL ? berth_job_transport_progress : NULL,
+    job != NULL ? berth_job_ref (job) : NULL, (GDestroyNotify)berth_job_unref, cancellable,
+    on_pushed, g_steal_pointer (&task));
 }
 
 /**

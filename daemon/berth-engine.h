@@ -3,8 +3,8 @@
 
 #include <berth.h>
 
+#include "berth-job.h"
 #include "berth-modules.h"
-#include "berth-plugin.h"
 #include "berth-plugin.h"
 
 G_BEGIN_DECLS
@@ -85,6 +85,7 @@ void berth_engine_install_plugin_async (BerthEngine *self,
                                         GVariant *privileges,
                                         const gchar *const *settings,
                                         gboolean disable,
+                                        BerthJob *job,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
@@ -94,6 +95,7 @@ void berth_engine_upgrade_plugin_async (BerthEngine *self,
                                         const gchar *name,
                                         const gchar *remote,
                                         GVariant *privileges,
+                                        BerthJob *job,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
@@ -101,6 +103,7 @@ BerthPlugin *
 berth_engine_upgrade_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
 void berth_engine_push_plugin_async (BerthEngine *self,
                                      const gchar *name,
+                                     BerthJob *job,
                                      GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data);

@@ -7,17 +7,77 @@
 
 #include "berth-registry-private.h"
 
+#define UPLOAD_STEP (256 * 1024)
+
 typedef struct
 {
   BerthContentStore *store;
-  const gchar *digest;
+  const BerthRegistryDescriptor *desc;
+  BerthRegistryEmitFunc emit;
+  gpointer emit_data;
 } BlobSource;
+
+/* a blob read from the store, counting the bytes libsoup sends as
+ * `Uploading` progress; a retried PUT opens it again and counts from 0 */
+#define BERTH_TYPE_UPLOAD_STREAM (berth_upload_stream_get_type ())
+G_DECLARE_FINAL_TYPE (
+  BerthUploadStream, berth_upload_stream, BERTH, UPLOAD_STREAM, GFilterInputStream)
+
+struct _BerthUploadStream
+{
+  GFilterInputStream parent_instance;
+  BlobSource *source;
+  guint64 sent;
+  guint64 reported;
+};
+
+G_DEFINE_TYPE (BerthUploadStream, berth_upload_stream, G_TYPE_FILTER_INPUT_STREAM)
+
+static gssize
+berth_upload_stream_read (
+  GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable, GError **error)
+{
+  BerthUploadStream *self = BERTH_UPLOAD_STREAM (stream);
+  GInputStream *base = g_filter_input_stream_get_base_stream (G_FILTER_INPUT_STREAM (stream));
+  gssize n = g_input_stream_read (base, buffer, count, cancellable, error);
+  guint64 size = (guint64)self->source->desc->size;
+
+  if (n <= 0)
+    return n;
+  self->sent += (guint64)n;
+  if (self->sent - self->reported >= UPLOAD_STEP || self->sent == size)
+    {
+      self->reported = self->sent;
+      self->source->emit (self->source->emit_data, self->source->desc->digest,
+                          BERTH_TRANSPORT_PHASE_UPLOADING, self->sent, size);
+    }
+  return n;
+}
+
+static void
+berth_upload_stream_class_init (BerthUploadStreamClass *klass)
+{
+  G_INPUT_STREAM_CLASS (klass)->read_fn = berth_upload_stream_read;
+}
+
+static void
+berth_upload_stream_init (BerthUploadStream *self)
+{
+}
 
 static GInputStream *
 open_blob (gpointer data, GCancellable *cancellable, GError **error)
 {
   BlobSource *source = data;
-  return berth_content_store_read_blob (source->store, source->digest, cancellable, error);
+  g_autoptr(GInputStream) base = berth_content_store_read_blob (
+    source->store, source->desc->digest, cancellable, error);
+  BerthUploadStream *stream;
+
+  if (base == NULL)
+    return NULL;
+  stream = g_object_new (BERTH_TYPE_UPLOAD_STREAM, "base-stream", base, NULL);
+  stream->source = source;
+  return G_INPUT_STREAM (stream);
 }
 
 /* HEAD, then (when the registry lacks it) POST an upload and PUT the whole
@@ -39,7 +99,7 @@ push_blob (BerthRegistrySession *session,
     .url = uploads_url,
     .content_type = "application/octet-stream",
   };
-  BlobSource source = { store, desc->digest };
+  BlobSource source = { store, desc, emit, emit_data };
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;

@@ -146,6 +146,66 @@ assert_wrong_grant_refused (BerthTestDaemon *d, const gchar *ref)
   g_assert_nonnull (strstr (error->message, "privileges"));
 }
 
+/* a job's output on a pipe, as docker prints it: its lines of their own
+ * (@head), then one line per blob and status without byte counts, each
+ * status one of @statuses and @must among them, then @last */
+static void
+assert_progress (const gchar *out,
+                 const gchar *const *head,
+                 const gchar *statuses,
+                 const gchar *must,
+                 const gchar *last)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_autofree gchar *pattern = g_strdup_printf ("^[0-9a-f]{12}: (%s)$", statuses);
+  g_autoptr(GRegex) blob_line = g_regex_new (pattern, 0, 0, NULL);
+  guint n = g_strv_length (lines);
+  guint i = 0;
+  gboolean seen = FALSE;
+
+  g_assert_cmpuint (n, >=, g_strv_length ((gchar **)head) + 3);
+  for (; head[i] != NULL; i++)
+    g_assert_cmpstr (lines[i], ==, head[i]);
+  /* the last line ends with a newline: the split leaves "" after it */
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  for (; i < n - 2; i++)
+    {
+      if (!g_regex_match (blob_line, lines[i], 0, NULL))
+        g_error ("not a progress line: %s\nin:\n%s", lines[i], out);
+      seen = seen || g_str_has_suffix (lines[i], must);
+    }
+  if (!seen)
+    g_error ("no %s in:\n%s", must, out);
+  g_assert_true (g_str_has_prefix (lines[n - 2], last));
+}
+
+/* on a terminal, docker's way: one line per blob rewritten in place, with
+ * a bar when the terminal is wider than 110 columns */
+static void
+assert_terminal_progress (BerthTestDaemon *d, Registry *reg, const gchar *dir)
+{
+  g_autofree gchar *ref = g_strdup_printf ("%s/berth/terminal:1", reg->host);
+  g_autofree gchar *command
+    = g_strdup_printf ("stty cols 120 rows 40; \"$BERTH\" plugin push %s", ref);
+  const gchar *argv[] = { "/usr/bin/script", "-qec", command, "/dev/null", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "BERTH_ADDRESS", d->address, TRUE);
+  g_autoptr(BerthTestResult) r = NULL;
+  g_autoptr(GRegex) bar = g_regex_new (
+    "\033\\[[0-9]+A\033\\[2K\r[0-9a-f]{12}: Uploading \\[=*> *\\] +[0-9.]+[kMG]?B/[0-9.]+[kMG]?B",
+    0, 0, NULL);
+  g_autoptr(GRegex) done = g_regex_new ("\033\\[2K\r[0-9a-f]{12}: Upload complete", 0, 0, NULL);
+
+  envp = g_environ_setenv (envp, "BERTH", berth_test_binary ("BERTH"), TRUE);
+  /* a new repository: the registry has none of its blobs */
+  g_free (berth_test_run_ok (d, "plugin", "create", ref, dir, NULL));
+  r = berth_test_spawn (argv, (const gchar *const *)envp, BERTH_TEST_AS_CALLER);
+  g_assert_cmpint (r->status, ==, 0);
+  if (!g_regex_match (bar, r->out, 0, NULL) || !g_regex_match (done, r->out, 0, NULL))
+    g_error ("no progress bars in:\n%s", r->out);
+  g_assert_nonnull (strstr (r->out, "1: digest: sha256:"));
+  g_free (berth_test_run_ok (d, "plugin", "rm", ref, NULL));
+}
+
 static void
 test_push_install (void)
 {
@@ -171,15 +231,17 @@ test_push_install (void)
   /* push: the name says where */
   g_free (berth_test_run_ok (d, "plugin", "create", ref, dir, NULL));
   push_out = berth_test_run_ok (d, "plugin", "push", ref, NULL);
-  expected
-    = g_strdup_printf ("The push refers to repository [%s/berth/sshfs]\n1.0: digest: ", reg->host);
-  g_assert_true (g_str_has_prefix (push_out, expected));
-  digest = g_strchomp (g_strdup (push_out + strlen (expected)));
+  expected = g_strdup_printf ("The push refers to repository [%s/berth/sshfs]", reg->host);
+  assert_progress (push_out, (const gchar *[]){ expected, NULL },
+                   "Preparing|Upload complete|Layer already exists", "Upload complete",
+                   "1.0: digest: ");
+  digest = g_strchomp (g_strdup (strstr (push_out, "1.0: digest: ") + strlen ("1.0: digest: ")));
   g_assert_true (g_str_has_prefix (digest, "sha256:"));
   g_assert_cmpuint (strlen (digest), ==, 7 + 64);
   g_free (berth_test_run_ok (d, "plugin", "rm", ref, NULL));
 
   assert_wrong_grant_refused (d, ref);
+  assert_terminal_progress (d, reg, dir);
 
   /* refused: docker's prompt and words, nothing installed */
   {
@@ -214,11 +276,19 @@ test_push_install (void)
     g_autofree gchar *enabled = NULL;
     g_autofree gchar *reference = NULL;
 
+    g_autofree gchar *prompt = expected_prompt (ref);
+    g_autofree gchar *pulling = g_strdup_printf ("1.0: Pulling from %s/berth/sshfs", reg->host);
+    g_autofree gchar *digest_line = g_strdup_printf ("Digest: %s", digest);
+
     r = run_answering (d, " Y \\n", args);
     if (r->status != 0)
       g_error ("install failed: %s", r->err);
-    out = g_strdup_printf ("%sInstalled plugin %s\n", expected_prompt (ref), ref);
-    g_assert_cmpstr (r->out, ==, out);
+    /* the prompt, then the pull as docker shows it on a pipe */
+    g_assert_true (g_str_has_prefix (r->out, prompt));
+    out = g_strdup_printf ("Installed plugin %s", ref);
+    assert_progress (r->out + strlen (prompt), (const gchar *[]){ pulling, digest_line, NULL },
+                     "Waiting|Pulling fs layer|Download complete|Extracting|Pull complete",
+                     "Pull complete", out);
     g_clear_pointer (&r, berth_test_result_free);
     enabled = inspect (d, "{{.Enabled}} {{.Name}}", ref);
     reference = inspect (d, "{{.PluginReference}}", ref);
@@ -240,12 +310,17 @@ test_push_install (void)
                            "local/sshfs", "--disable", ref, "DEBUG=1", NULL);
     g_autofree gchar *state = inspect (d, "{{.Enabled}} {{.Settings.Env}}", "local/sshfs");
     g_autofree gchar *name = inspect (d, "{{.Name}}", "local/sshfs");
-    g_autofree gchar *installed = g_strdup_printf ("Installed plugin %s\n", ref);
+    g_autofree gchar *installed = g_strdup_printf ("Installed plugin %s", ref);
+    g_autofree gchar *pulling = g_strdup_printf ("1.0: Pulling from %s/berth/sshfs", reg->host);
+    g_autofree gchar *digest_line = g_strdup_printf ("Digest: %s", digest);
     g_autofree gchar *df = berth_test_run_ok (d, "--json", "system", "df", NULL);
     g_autoptr(JsonNode) node = berth_test_parse_json (df);
     JsonObject *unique = json_object_get_object_member (json_node_get_object (node), "Unique");
 
-    g_assert_cmpstr (out, ==, installed);
+    /* its layers are stored already: nothing is downloaded */
+    assert_progress (out, (const gchar *[]){ pulling, digest_line, NULL }, "Already exists",
+                     "Already exists", installed);
+    g_assert_null (strstr (out, "Download"));
     g_assert_cmpstr (state, ==, "false [DEBUG=1]");
     g_assert_cmpstr (name, ==, "local/sshfs:latest");
     g_assert_cmpint (json_object_get_int_member (unique, "local/sshfs:latest"), ==, 0);
@@ -298,10 +373,11 @@ test_push_install (void)
     g_autofree gchar *args = g_strdup_printf ("plugin upgrade %s %s", ref, v2);
     g_autofree gchar *expected_out = NULL;
     g_autofree gchar *after = NULL;
+    g_autofree gchar *v2_push = NULL;
 
     g_assert_cmpint (system (cmd), ==, 0);
     g_free (berth_test_run_ok (d, "plugin", "create", v2, v2_dir, NULL));
-    g_free (berth_test_run_ok (d, "plugin", "push", v2, NULL));
+    v2_push = berth_test_run_ok (d, "plugin", "push", v2, NULL);
     g_free (berth_test_run_ok (d, "plugin", "rm", v2, NULL));
 
     /* refused while enabled, saying how to go on */
@@ -330,10 +406,20 @@ test_push_install (void)
     if (r->status != 0)
       g_error ("upgrade failed: %s", r->err);
     expected_out = g_strdup_printf ("Upgrading plugin %s from %s to %s\n"
-                                    "Plugin images do not match, are you sure? [y/N] "
-                                    "%sUpgraded plugin %s to %s\n",
-                                    ref, ref, v2, expected_prompt (v2), ref, v2);
-    g_assert_cmpstr (r->out, ==, expected_out);
+                                    "Plugin images do not match, are you sure? [y/N] %s",
+                                    ref, ref, v2, expected_prompt (v2));
+    g_assert_true (g_str_has_prefix (r->out, expected_out));
+    {
+      g_autofree gchar *pulling = g_strdup_printf ("2.0: Pulling from %s/berth/sshfs", reg->host);
+      g_autofree gchar *digest_line
+        = g_strdup_printf ("Digest: %s", strstr (v2_push, "2.0: digest: ") + 13);
+      g_autofree gchar *upgraded = g_strdup_printf ("Upgraded plugin %s to %s", ref, v2);
+
+      g_strchomp (digest_line);
+      assert_progress (r->out + strlen (expected_out),
+                       (const gchar *[]){ pulling, digest_line, NULL }, "Already exists",
+                       "Already exists", upgraded);
+    }
     g_clear_pointer (&r, berth_test_result_free);
 
     /* same ID, name and settings; new content and reference; it runs */
