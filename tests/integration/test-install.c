@@ -93,6 +93,126 @@ can_run (void)
     }
   return TRUE;
 }
+/* A proxy in front of the registry that stops answering on a connection
+ * once it has sent @limit bytes on it: a blob download that never ends.
+ * It notes when berthd gives up the stalled connection. */
+typedef struct
+{
+  GSocketListener *listener;
+  guint16 port;
+  guint16 upstream;
+  gsize limit;
+  gint stalled;   /* atomic */
+  gint abandoned; /* atomic: berthd closed a stalled connection */
+} StallProxy;
+
+typedef struct
+{
+  StallProxy *proxy;
+  GSocketConnection *client;
+  GSocketConnection *upstream;
+  gint stalled;
+} StallConnection;
+
+/* registry → berthd, until the limit */
+static gpointer
+stall_down (gpointer data)
+{
+  StallConnection *c = data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (c->upstream));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (c->client));
+  gchar buf[8192];
+  gsize sent = 0;
+  gssize n;
+
+  while (
+    (n = g_input_stream_read (in, buf, MIN (sizeof buf, c->proxy->limit - sent + 1), NULL, NULL))
+    > 0)
+    {
+      if (sent + (gsize)n > c->proxy->limit)
+        {
+          g_atomic_int_set (&c->stalled, 1);
+          g_atomic_int_set (&c->proxy->stalled, 1);
+          return NULL;
+        }
+      if (!g_output_stream_write_all (out, buf, n, NULL, NULL, NULL))
+        return NULL;
+      sent += (gsize)n;
+    }
+  return NULL;
+}
+
+/* berthd → registry, until berthd closes */
+static gpointer
+stall_up (gpointer data)
+{
+  StallConnection *c = data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (c->client));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (c->upstream));
+  gchar buf[8192];
+  gssize n;
+
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    if (!g_output_stream_write_all (out, buf, n, NULL, NULL, NULL))
+      break;
+  if (g_atomic_int_get (&c->stalled))
+    g_atomic_int_set (&c->proxy->abandoned, 1);
+  return NULL;
+}
+
+static gpointer
+stall_accept (gpointer data)
+{
+  StallProxy *proxy = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      StallConnection *c;
+      GSocketConnection *conn = g_socket_listener_accept (proxy->listener, NULL, NULL, NULL);
+
+      if (conn == NULL)
+        return NULL;
+      c = g_new0 (StallConnection, 1); /* lives as long as the test */
+      c->proxy = proxy;
+      c->client = conn;
+      c->upstream
+        = g_socket_client_connect_to_host (client, "127.0.0.1", proxy->upstream, NULL, NULL);
+      if (c->upstream == NULL)
+        continue;
+      g_thread_unref (g_thread_new ("stall-down", stall_down, c));
+      g_thread_unref (g_thread_new ("stall-up", stall_up, c));
+    }
+}
+
+static StallProxy *
+stall_proxy_start (Registry *reg, gsize limit)
+{
+  StallProxy *proxy = g_new0 (StallProxy, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  proxy->listener = g_socket_listener_new ();
+  proxy->limit = limit;
+  proxy->upstream = (guint16)atoi (strrchr (reg->host, ':') + 1);
+  g_socket_listener_add_address (proxy->listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  proxy->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_thread_unref (g_thread_new ("stall-accept", stall_accept, proxy));
+  return proxy;
+}
+
+static gboolean
+wait_for_flag (gint *flag, guint seconds)
+{
+  for (guint i = 0; i < seconds * 20 && !g_atomic_int_get (flag); i++)
+    g_usleep (50000);
+  return g_atomic_int_get (flag);
+}
+
 /* the berth CLI with @answer on its stdin */
 static BerthTestResult *
 run_answering (BerthTestDaemon *d, const gchar *answer, const gchar *args)
@@ -204,6 +324,55 @@ assert_terminal_progress (BerthTestDaemon *d, Registry *reg, const gchar *dir)
     g_error ("no progress bars in:\n%s", r->out);
   g_assert_nonnull (strstr (r->out, "1: digest: sha256:"));
   g_free (berth_test_run_ok (d, "plugin", "rm", ref, NULL));
+}
+
+/* a CLI killed during the pull cancels it in berthd at once: the download
+ * stops, nothing half-stored stays, and the next install fetches it all */
+static void
+test_install_cancel (void)
+{
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autoptr(Registry) reg = NULL;
+  const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
+  g_autofree gchar *ref = NULL;
+  g_autofree gchar *slow = NULL;
+  g_autofree gchar *out = NULL;
+  g_autofree gchar *ls = NULL;
+  g_autoptr(GSubprocessLauncher) l = NULL;
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  StallProxy *proxy;
+
+  if (!can_run ())
+    return;
+  d = berth_test_daemon_start_built ();
+  reg = registry_start (d->tmp);
+  ref = g_strdup_printf ("%s/berth/cancel:1", reg->host);
+  g_free (berth_test_run_ok (d, "plugin", "create", ref, dir, NULL));
+  g_free (berth_test_run_ok (d, "plugin", "push", ref, NULL));
+  g_free (berth_test_run_ok (d, "plugin", "rm", ref, NULL));
+
+  /* manifests and configs pass; the layer stalls after 64 KiB */
+  proxy = stall_proxy_start (reg, 64 * 1024);
+  slow = g_strdup_printf ("127.0.0.1:%u/berth/cancel:1", proxy->port);
+  l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_setenv (l, "BERTH_ADDRESS", d->address, TRUE);
+  cli = g_subprocess_launcher_spawn (l, &error, berth_test_binary ("BERTH"), "plugin", "install",
+                                     "--grant-all-permissions", slow, NULL);
+  g_assert_no_error (error);
+  g_assert_true (wait_for_flag (&proxy->stalled, 30));
+  g_subprocess_force_exit (cli);
+  g_assert_true (g_subprocess_wait (cli, NULL, NULL));
+  /* berthd's own timeout is 30 s: this is the cancellation */
+  g_assert_true (wait_for_flag (&proxy->abandoned, 5));
+
+  ls = berth_test_run_ok (d, "plugin", "ls", "-q", NULL);
+  g_assert_cmpstr (ls, ==, "");
+  out
+    = berth_test_run_ok (d, "plugin", "install", "--grant-all-permissions", "--disable", ref, NULL);
+  g_assert_nonnull (strstr (out, ": Download complete\n"));
+  g_assert_null (strstr (out, "Already exists"));
+  g_socket_listener_close (proxy->listener);
 }
 
 static void
@@ -655,6 +824,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/install/push-install", test_push_install);
   g_test_add_func ("/install/errors", test_install_errors);
+  g_test_add_func ("/install/cancel", test_install_cancel);
   g_test_add_func ("/install/docker-interop", test_docker_interop);
   return g_test_run ();
 }
