@@ -484,10 +484,11 @@ write_regfile (LayerBuild *b,
                guint32 gid,
                guint32 mode,
                GVariant *xattrs,
-               const guint8 *data,
-               gsize len,
+               GBytes *bytes,
                GError **error)
 {
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
   g_autofree gchar *checksum = berth_ostree_regfile_checksum (uid, gid, mode, xattrs, data, len);
   WriteJob *job;
 
@@ -514,7 +515,7 @@ write_regfile (LayerBuild *b,
 
   job = g_new0 (WriteJob, 1);
   job->checksum = g_strdup (checksum);
-  job->data = g_bytes_new (data, len);
+  job->data = g_bytes_ref (bytes);
   job->uid = uid;
   job->gid = gid;
   job->mode = mode;
@@ -554,8 +555,9 @@ write_regular (LayerBuild *b,
    * unsharing it from checkouts made earlier */
   if (size <= INLINE_MAX)
     {
-      g_autofree guint8 *big = size > DATA_CHUNK ? g_malloc (size) : NULL;
-      guint8 *buf = big != NULL ? big : b->buf;
+      /* read straight into the buffer the writer thread takes */
+      guint8 *buf = g_malloc (size);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (buf, size);
 
       while (total < (guint64)size)
         {
@@ -575,7 +577,7 @@ write_regular (LayerBuild *b,
                        display);
           return NULL;
         }
-      return write_regfile (b, uid, gid, mode, xattrs, buf, total, error);
+      return write_regfile (b, uid, gid, mode, xattrs, bytes, error);
     }
 
   writer = ostree_repo_write_regfile (b->repo, NULL, uid, gid, mode, size, xattrs, error);
@@ -740,7 +742,8 @@ process_entry (LayerBuild *b, struct archive_entry *entry, GError **error)
                        "entry %s: invalid whiteout", display);
           return FALSE;
         }
-      checksum = write_regfile (b, 0, 0, S_IFREG | 0644, NULL, NULL, 0, error);
+      g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+      checksum = write_regfile (b, 0, 0, S_IFREG | 0644, NULL, empty, error);
       if (checksum == NULL || !place_file (b, parent, name, path, checksum, FALSE, display, error))
         return FALSE;
       g_hash_table_add (b->whiteout_dirs, g_steal_pointer (&dir));
@@ -811,7 +814,8 @@ process_entry (LayerBuild *b, struct archive_entry *entry, GError **error)
                                                     (guint)archive_entry_rdevmajor (entry),
                                                     (guint)archive_entry_rdevminor (entry));
           xattrs = entry_xattrs (entry, FALSE, spec);
-          checksum = write_regfile (b, uid, gid, S_IFREG | perm, xattrs, NULL, 0, error);
+          g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+          checksum = write_regfile (b, uid, gid, S_IFREG | perm, xattrs, empty, error);
           if (checksum == NULL
               || !place_file (b, parent, name, path, checksum, FALSE, display, error))
             return FALSE;

@@ -22,12 +22,15 @@ struct _BerthEngine
   GMutex storage_lock;
   GHashTable *pending_roots; /* root → holds: stored, not yet recorded; storage_lock */
   gchar *runtime_error;      /* why the runtime cannot run containers, if it cannot */
+  GHashTable *resolved;      /* full reference → manifest a Privileges call resolved */
 };
 
 gboolean berth_engine_plugins_startup (BerthEngine *self, GError **error);
 void berth_engine_plugins_shutdown (BerthEngine *self);
 void berth_engine_plugins_init (BerthEngine *self);
 void berth_engine_plugins_finalize (BerthEngine *self);
+void berth_engine_registry_init (BerthEngine *self);
+void berth_engine_registry_finalize (BerthEngine *self);
 
 BerthContentStore *berth_engine_content_store (BerthEngine *self);
 gchar *berth_engine_new_plugin_id (BerthEngine *self);

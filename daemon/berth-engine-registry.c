@@ -138,6 +138,71 @@ install_data_free (InstallData *data)
 
 /* ---- privileges -------------------------------------------------------- */
 
+/* The manifest a Privileges call resolved is kept a minute for the Install
+ * or Upgrade that follows it: what is installed is what the user was shown,
+ * even if the tag moves meanwhile (docker resolves twice), and the registry
+ * is asked once. */
+#define RESOLVED_TTL_US (60 * G_USEC_PER_SEC)
+#define RESOLVED_MAX    16
+
+typedef struct
+{
+  BerthRegistryManifest *manifest;
+  gint64 when;
+} Resolved;
+
+static void
+resolved_free (Resolved *r)
+{
+  berth_registry_manifest_unref (r->manifest);
+  g_free (r);
+}
+
+void
+berth_engine_registry_init (BerthEngine *self)
+{
+  self->resolved
+    = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)resolved_free);
+}
+
+void
+berth_engine_registry_finalize (BerthEngine *self)
+{
+  g_hash_table_unref (self->resolved);
+}
+
+static void
+remember_resolved (BerthEngine *self, const gchar *remote, BerthRegistryManifest *manifest)
+{
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  Resolved *r;
+
+  g_hash_table_iter_init (&iter, self->resolved);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&r))
+    if (now - r->when > RESOLVED_TTL_US)
+      g_hash_table_iter_remove (&iter);
+  if (g_hash_table_size (self->resolved) >= RESOLVED_MAX)
+    return;
+  r = g_new0 (Resolved, 1);
+  r->manifest = berth_registry_manifest_ref (manifest);
+  r->when = now;
+  g_hash_table_replace (self->resolved, g_strdup (remote), r);
+}
+
+/* (transfer full) (nullable): what Privileges resolved for @remote lately */
+static BerthRegistryManifest *
+take_resolved (BerthEngine *self, const gchar *remote)
+{
+  Resolved *r = g_hash_table_lookup (self->resolved, remote);
+  BerthRegistryManifest *manifest = NULL;
+
+  if (r != NULL && g_get_monotonic_time () - r->when <= RESOLVED_TTL_US)
+    manifest = berth_registry_manifest_ref (r->manifest);
+  g_hash_table_remove (self->resolved, remote);
+  return manifest;
+}
+
 static void
 on_privileges_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -165,6 +230,7 @@ on_privileges_resolved (GObject *source, GAsyncResult *result, gpointer user_dat
       return;
     }
   privileges = berth_plugin_config_get_privileges (config);
+  remember_resolved (data->engine, data->remote, manifest);
   g_task_return_pointer (task,
                          g_variant_ref_sink (g_variant_new ("(s@a(ssas))", data->remote,
                                                             privileges_variant (privileges))),
@@ -469,10 +535,10 @@ on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_run_in_thread (import, install_import_thread);
 }
 
+/* the manifest is known: check what was granted, then pull */
 static void
-on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+install_resolved (BerthTransport *transport, GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   BerthEngine *self = g_task_get_source_object (task);
   InstallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
@@ -481,12 +547,6 @@ on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   GCancellable *cancellable = g_task_get_cancellable (task);
   GBytes *bytes;
 
-  data->manifest = berth_transport_resolve_finish (BERTH_TRANSPORT (source), result, &error);
-  if (data->manifest == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   bytes = berth_registry_manifest_get_config_bytes (data->manifest);
   data->config = bytes != NULL ? berth_plugin_config_new_from_bytes (bytes, &error) : NULL;
   if (data->config == NULL)
@@ -515,10 +575,43 @@ on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   g_mutex_unlock (&self->storage_lock);
   job_pulling (data->job, data->remote, berth_registry_manifest_get_digest (data->manifest));
   berth_transport_pull_async (
-    BERTH_TRANSPORT (source), data->manifest, berth_engine_content_store (self),
-    BERTH_TRANSPORT_FLAGS_PLUGIN, data->job != NULL ? berth_job_transport_progress : NULL,
+    transport, data->manifest, berth_engine_content_store (self), BERTH_TRANSPORT_FLAGS_PLUGIN,
+    data->job != NULL ? berth_job_transport_progress : NULL,
     data->job != NULL ? berth_job_ref (data->job) : NULL, (GDestroyNotify)berth_job_unref,
-    cancellable, on_pulled, g_steal_pointer (&task));
+    cancellable, on_pulled, g_object_ref (task));
+}
+
+static void
+on_install_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InstallData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->manifest = berth_transport_resolve_finish (BERTH_TRANSPORT (source), result, &error);
+  if (data->manifest == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  install_resolved (BERTH_TRANSPORT (source), task);
+}
+
+/* what the Privileges call before resolved, else the registry */
+static void
+install_resolve (BerthEngine *self, BerthTransport *transport, GTask *task)
+{
+  InstallData *data = g_task_get_task_data (task);
+
+  data->manifest = take_resolved (self, data->remote);
+  if (data->manifest != NULL)
+    {
+      install_resolved (transport, task);
+      return;
+    }
+  berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN,
+                                 g_task_get_cancellable (task), on_install_resolved,
+                                 g_object_ref (task));
 }
 
 /**
@@ -580,8 +673,7 @@ berth_engine_install_plugin_async (BerthEngine *self,
   data->settings = g_strdupv ((gchar **)settings);
   data->disable = disable;
   data->job = job != NULL ? berth_job_ref (job) : NULL;
-  berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
-                                 on_install_resolved, g_steal_pointer (&task));
+  install_resolve (self, transport, task);
 }
 
 /**
@@ -669,8 +761,7 @@ berth_engine_upgrade_plugin_async (BerthEngine *self,
     }
   data->privileges = g_variant_ref_sink (privileges);
   data->job = job != NULL ? berth_job_ref (job) : NULL;
-  berth_transport_resolve_async (transport, data->remote, BERTH_TRANSPORT_FLAGS_PLUGIN, cancellable,
-                                 on_install_resolved, g_steal_pointer (&task));
+  install_resolve (self, transport, task);
 }
 
 /**

@@ -25,6 +25,7 @@ berth_engine_finalize (GObject *object)
   BerthEngine *self = BERTH_ENGINE (object);
   berth_engine_shutdown (self);
   berth_engine_plugins_finalize (self);
+  berth_engine_registry_finalize (self);
   g_clear_object (&self->modules);
   g_clear_object (&self->paths);
   g_clear_pointer (&self->config, g_key_file_unref);
@@ -62,6 +63,7 @@ berth_engine_init (BerthEngine *self)
   self->root_lock_fd = -1;
   self->run_lock_fd = -1;
   berth_engine_plugins_init (self);
+  berth_engine_registry_init (self);
 }
 
 /**

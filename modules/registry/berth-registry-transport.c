@@ -546,13 +546,6 @@ pull_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (!ingest_bytes (d->store, berth_registry_manifest_get_config_bytes (m), config->digest,
-                     config->media_type, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   d->todo = g_ptr_array_new ();
   for (guint i = 0; i < berth_registry_manifest_get_n_layers (m); i++)
     {
@@ -586,13 +579,23 @@ pull_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   n_threads = MIN (MAX (self->settings.max_parallel, 1), d->todo->len);
   for (guint i = 0; i < n_threads; i++)
     g_ptr_array_add (threads, g_thread_new ("berth-download", download_thread, d));
+  /* the config, already fetched, is stored while the layers download */
+  if (!ingest_bytes (d->store, berth_registry_manifest_get_config_bytes (m), config->digest,
+                     config->media_type, d->cancel, &error))
+    g_cancellable_cancel (d->cancel);
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (threads->pdata[i]);
   if (cancellable != NULL)
     g_cancellable_disconnect (cancellable, handler);
+  /* a layer's failure first: it may have cancelled the config's store */
   if (d->error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&d->error));
+      return;
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (g_task_return_error_if_cancelled (task))

@@ -266,6 +266,52 @@ assert_wrong_grant_refused (BerthTestDaemon *d, const gchar *ref)
   g_assert_nonnull (strstr (error->message, "privileges"));
 }
 
+/* the Install after a Privileges call installs what Privileges saw, even
+ * when the tag moves in between (docker resolves again) */
+static void
+assert_install_pinned (BerthTestDaemon *d, Registry *reg, const gchar *v1_dir, const gchar *v2_dir)
+{
+  g_autofree gchar *pin = g_strdup_printf ("%s/berth/pin:1", reg->host);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_dbus_connection_new_for_address_sync (
+    d->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+  g_autoptr(GVariant) asked = NULL;
+  g_autoptr(GVariant) privileges = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree gchar *description = NULL;
+
+  g_assert_no_error (error);
+  g_free (berth_test_run_ok (d, "plugin", "create", pin, v1_dir, NULL));
+  g_free (berth_test_run_ok (d, "plugin", "push", pin, NULL));
+  g_free (berth_test_run_ok (d, "plugin", "rm", pin, NULL));
+  asked = g_dbus_connection_call_sync (bus, NULL, "/org/berth/Berth1", "org.berth.Berth1.Plugins",
+                                       "Privileges", g_variant_new ("(s)", pin), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  privileges = g_variant_get_child_value (asked, 1);
+
+  /* the tag moves to another version */
+  g_free (berth_test_run_ok (d, "plugin", "create", pin, v2_dir, NULL));
+  g_free (berth_test_run_ok (d, "plugin", "push", pin, NULL));
+  g_free (berth_test_run_ok (d, "plugin", "rm", pin, NULL));
+
+  reply = g_dbus_connection_call_sync (
+    bus, NULL, "/org/berth/Berth1", "org.berth.Berth1.Plugins", "Install",
+    g_variant_new ("(ss@a(ssas)^asb)", pin, "pinned", privileges, (const gchar *[]){ NULL }, TRUE),
+    NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  description = inspect (d, "{{.Config.Description}}", "pinned");
+  g_assert_cmpstr (description, ==, "sshFS plugin for Docker");
+  g_clear_pointer (&description, g_free);
+
+  /* asked again, it is the new one */
+  g_free (berth_test_run_ok (d, "plugin", "install", "--grant-all-permissions", "--disable",
+                             "--alias", "fresh", pin, NULL));
+  description = inspect (d, "{{.Config.Description}}", "fresh");
+  g_assert_cmpstr (description, ==, "sshFS plugin, v2");
+  g_free (berth_test_run_ok (d, "plugin", "rm", "pinned", "fresh", NULL));
+}
+
 /* a job's output on a pipe, as docker prints it: its lines of their own
  * (@head), then one line per blob and status without byte counts, each
  * status one of @statuses and @must among them, then @last */
@@ -548,6 +594,7 @@ test_push_install (void)
     g_free (berth_test_run_ok (d, "plugin", "create", v2, v2_dir, NULL));
     v2_push = berth_test_run_ok (d, "plugin", "push", v2, NULL);
     g_free (berth_test_run_ok (d, "plugin", "rm", v2, NULL));
+    assert_install_pinned (d, reg, dir, v2_dir);
 
     /* refused while enabled, saying how to go on */
     r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "upgrade", ref, v2, NULL);
