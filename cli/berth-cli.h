@@ -50,6 +50,8 @@ extern const BerthCommand berth_cmd_system[];
 extern const BerthCommand berth_cmd_plugin[];
 extern const BerthCommand berth_cmd_volume[];
 gint berth_cmd_version (BerthCli *cli, gint argc, gchar **argv);
+gint berth_cmd_login (BerthCli *cli, gint argc, gchar **argv);
+gint berth_cmd_logout (BerthCli *cli, gint argc, gchar **argv);
 
 gboolean berth_cli_parse (BerthCli *cli,
                           const gchar *params,

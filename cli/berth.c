@@ -8,6 +8,8 @@
 #include "berth-cli.h"
 
 static const BerthCommand commands[] = {
+  { "login", "Log in to a registry", berth_cmd_login, NULL },
+  { "logout", "Log out from a registry", berth_cmd_logout, NULL },
   { "plugin", "Manage plugins", NULL, berth_cmd_plugin },
   { "system", "Manage berthd", NULL, berth_cmd_system },
   { "version", "Show the berth version information", berth_cmd_version, NULL },

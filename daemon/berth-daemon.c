@@ -203,6 +203,48 @@ on_handle_disk_usage (BerthDBusBerth1 *manager,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* login and logout answer one status line */
+static void
+on_status_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *status
+    = g_str_equal (g_dbus_method_invocation_get_method_name (invocation), "Login")
+        ? berth_engine_login_finish (BERTH_ENGINE (source), result, &error)
+        : berth_engine_logout_finish (BERTH_ENGINE (source), result, &error);
+
+  if (status == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", status));
+}
+
+static gboolean
+on_handle_login (BerthDBusBerth1 *manager,
+                 GDBusMethodInvocation *invocation,
+                 const gchar *server,
+                 const gchar *username,
+                 const gchar *password,
+                 gpointer user_data)
+{
+  BerthDaemon *self = BERTH_DAEMON (user_data);
+  berth_engine_login_async (self->engine, server, username, password, NULL, on_status_done,
+                            g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_logout (BerthDBusBerth1 *manager,
+                  GDBusMethodInvocation *invocation,
+                  const gchar *server,
+                  gpointer user_data)
+{
+  BerthDaemon *self = BERTH_DAEMON (user_data);
+  berth_engine_logout_async (self->engine, server, NULL, on_status_done, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static GVariant *
 modules_variant (BerthDaemon *self)
 {
@@ -273,6 +315,8 @@ berth_daemon_new (BerthEngine *engine)
   g_signal_connect (self->manager, "handle-set-log-level", G_CALLBACK (on_handle_set_log_level),
                     self);
   g_signal_connect (self->manager, "handle-disk-usage", G_CALLBACK (on_handle_disk_usage), self);
+  g_signal_connect (self->manager, "handle-login", G_CALLBACK (on_handle_login), self);
+  g_signal_connect (self->manager, "handle-logout", G_CALLBACK (on_handle_logout), self);
 
   berth_dbus_berth1_set_version (self->manager, PACKAGE_VERSION);
   berth_dbus_berth1_set_api_version (self->manager, BERTH_DBUS_API_VERSION);

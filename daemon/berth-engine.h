@@ -109,4 +109,20 @@ void berth_engine_push_plugin_async (BerthEngine *self,
                                      gpointer user_data);
 gchar *berth_engine_push_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
 
+/* registry credentials: berth-engine-login.c */
+void berth_engine_login_async (BerthEngine *self,
+                               const gchar *server,
+                               const gchar *username,
+                               const gchar *password,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+gchar *berth_engine_login_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+void berth_engine_logout_async (BerthEngine *self,
+                                const gchar *server,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+gchar *berth_engine_logout_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS

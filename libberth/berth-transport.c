@@ -269,3 +269,110 @@ berth_transport_push_finish (BerthTransport *self, GAsyncResult *result, GError 
   BERTH_IFACE_DISPATCH (iface, push_finish, self, error, NULL);
   return iface->push_finish (self, result, error);
 }
+
+/**
+ * berth_transport_login_async:
+ * @self: a #BerthTransport
+ * @server: (nullable): a registry, e.g. `localhost:5000` or
+ *   `https://registry.example.com/`; %NULL, `""`, `docker.io` and
+ *   `index.docker.io` mean Docker Hub
+ * @username: the user name
+ * @password: the password or access token
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Logs in as Docker's daemon does for `POST /auth`: pings the registry's
+ * `/v2/`, answers its challenge with @username and @password (a token
+ * from a Bearer realm, or Basic), and fails if the registry refuses them.
+ * Accepted credentials are stored (Docker's `config.json`, or its
+ * credential helper) where later pulls and pushes find them.
+ */
+void
+berth_transport_login_async (BerthTransport *self,
+                             const gchar *server,
+                             const gchar *username,
+                             const gchar *password,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  BerthTransportInterface *iface;
+  g_return_if_fail (BERTH_IS_TRANSPORT (self));
+  g_return_if_fail (username != NULL);
+  g_return_if_fail (password != NULL);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  if (report_missing (self, iface->login_async, berth_transport_login_async, "login", callback,
+                      user_data))
+    return;
+  iface->login_async (self, server, username, password, cancellable, callback, user_data);
+}
+
+/**
+ * berth_transport_login_finish:
+ * @self: a #BerthTransport
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the status to show, `Login Succeeded`, or
+ *   %NULL; a refused login is %BERTH_ERROR_PERMISSION_DENIED
+ */
+gchar *
+berth_transport_login_finish (BerthTransport *self, GAsyncResult *result, GError **error)
+{
+  BerthTransportInterface *iface;
+  g_return_val_if_fail (BERTH_IS_TRANSPORT (self), NULL);
+  if (g_async_result_is_tagged (result, berth_transport_login_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, login_finish, self, error, NULL);
+  return iface->login_finish (self, result, error);
+}
+
+/**
+ * berth_transport_logout_async:
+ * @self: a #BerthTransport
+ * @server: (nullable): a registry, named as for berth_transport_login_async()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Removes the stored credentials of @server. A server with none is not an
+ * error: the status says so, as Docker's does.
+ */
+void
+berth_transport_logout_async (BerthTransport *self,
+                              const gchar *server,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  BerthTransportInterface *iface;
+  g_return_if_fail (BERTH_IS_TRANSPORT (self));
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  if (report_missing (self, iface->logout_async, berth_transport_logout_async, "logout", callback,
+                      user_data))
+    return;
+  iface->logout_async (self, server, cancellable, callback, user_data);
+}
+
+/**
+ * berth_transport_logout_finish:
+ * @self: a #BerthTransport
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the status to show, `Removing login
+ *   credentials for <server>` or `Not logged in to <server>`, or %NULL
+ */
+gchar *
+berth_transport_logout_finish (BerthTransport *self, GAsyncResult *result, GError **error)
+{
+  BerthTransportInterface *iface;
+  g_return_val_if_fail (BERTH_IS_TRANSPORT (self), NULL);
+  if (g_async_result_is_tagged (result, berth_transport_logout_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  iface = BERTH_TRANSPORT_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, logout_finish, self, error, NULL);
+  return iface->logout_finish (self, result, error);
+}

@@ -93,6 +93,12 @@ typedef void (*BerthTransportProgressFunc) (const gchar *digest,
  *   (skipping those the registry has), then the manifest with its exact
  *   media type
  * @push_finish: finishes @push_async, returning the manifest's digest
+ * @login_async: checks a user name and password against a registry (as
+ *   Docker's `POST /auth` does) and, if the registry accepts them, stores
+ *   them where later pulls and pushes find them
+ * @login_finish: finishes @login_async, returning the status to show
+ * @logout_async: removes the stored credentials of a registry
+ * @logout_finish: finishes @logout_async, returning the status to show
  *
  * Moves plugins and images between registries and the content store.
  */
@@ -135,9 +141,23 @@ struct _BerthTransportInterface
                       GAsyncReadyCallback callback,
                       gpointer user_data);
   gchar *(*push_finish) (BerthTransport *self, GAsyncResult *result, GError **error);
+  void (*login_async) (BerthTransport *self,
+                       const gchar *server,
+                       const gchar *username,
+                       const gchar *password,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data);
+  gchar *(*login_finish) (BerthTransport *self, GAsyncResult *result, GError **error);
+  void (*logout_async) (BerthTransport *self,
+                        const gchar *server,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data);
+  gchar *(*logout_finish) (BerthTransport *self, GAsyncResult *result, GError **error);
 
   /*< private >*/
-  gpointer padding[12];
+  gpointer padding[8];
 };
 
 /* clang-format off */
@@ -150,6 +170,10 @@ void berth_transport_pull_async (BerthTransport *self, BerthRegistryManifest *ma
 gboolean berth_transport_pull_finish (BerthTransport *self, GAsyncResult *result, GError **error);
 void berth_transport_push_async (BerthTransport *self, const gchar *reference, BerthContentStore *store, GBytes *manifest, const gchar *media_type, BerthTransportFlags flags, BerthTransportProgressFunc progress, gpointer progress_data, GDestroyNotify progress_notify, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 gchar *berth_transport_push_finish (BerthTransport *self, GAsyncResult *result, GError **error);
+void berth_transport_login_async (BerthTransport *self, const gchar *server, const gchar *username, const gchar *password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+gchar *berth_transport_login_finish (BerthTransport *self, GAsyncResult *result, GError **error);
+void berth_transport_logout_async (BerthTransport *self, const gchar *server, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+gchar *berth_transport_logout_finish (BerthTransport *self, GAsyncResult *result, GError **error);
 /* clang-format on */
 
 G_END_DECLS

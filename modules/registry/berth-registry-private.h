@@ -35,6 +35,7 @@ gchar *berth_registry_transport_lookup_scheme (BerthRegistryTransport *self, con
 void berth_registry_transport_store_scheme (BerthRegistryTransport *self,
                                             const gchar *host,
                                             const gchar *scheme);
+void berth_registry_transport_forget_tokens (BerthRegistryTransport *self, const gchar *host);
 
 /* credentials: ~/.docker/config.json, credential helpers */
 gboolean berth_registry_credentials_lookup (const gchar *docker_config_dir,
@@ -43,6 +44,18 @@ gboolean berth_registry_credentials_lookup (const gchar *docker_config_dir,
                                             gchar **out_password,
                                             GCancellable *cancellable,
                                             GError **error);
+gchar *berth_registry_server_parse (const gchar *server, gchar **out_host, GError **error);
+gboolean berth_registry_credentials_store (const gchar *docker_config_dir,
+                                           const gchar *server_url,
+                                           const gchar *username,
+                                           const gchar *password,
+                                           GCancellable *cancellable,
+                                           GError **error);
+gboolean berth_registry_credentials_erase (const gchar *docker_config_dir,
+                                           const gchar *server_url,
+                                           gboolean *out_found,
+                                           GCancellable *cancellable,
+                                           GError **error);
 
 /* a connection to one repository of one registry, used from worker threads */
 typedef struct _BerthRegistrySession BerthRegistrySession;
@@ -70,6 +83,14 @@ BerthRegistrySession *berth_registry_session_new (BerthRegistryTransport *transp
                                                   gboolean push,
                                                   GCancellable *cancellable,
                                                   GError **error);
+BerthRegistrySession *berth_registry_session_new_for_login (BerthRegistryTransport *transport,
+                                                            const gchar *host,
+                                                            const gchar *username,
+                                                            const gchar *password,
+                                                            GCancellable *cancellable,
+                                                            GError **error);
+gboolean
+berth_registry_session_ping (BerthRegistrySession *self, GCancellable *cancellable, GError **error);
 void berth_registry_session_free (BerthRegistrySession *self);
 BerthReference *berth_registry_session_get_reference (BerthRegistrySession *self);
 const gchar *berth_registry_session_get_display (BerthRegistrySession *self);
@@ -118,5 +139,17 @@ gchar *berth_registry_push (BerthRegistryTransport *self,
                             gpointer emit_data,
                             GCancellable *cancellable,
                             GError **error);
+
+/* login and logout, run in a worker thread */
+gchar *berth_registry_login (BerthRegistryTransport *self,
+                             const gchar *server,
+                             const gchar *username,
+                             const gchar *password,
+                             GCancellable *cancellable,
+                             GError **error);
+gchar *berth_registry_logout (BerthRegistryTransport *self,
+                              const gchar *server,
+                              GCancellable *cancellable,
+                              GError **error);
 
 G_END_DECLS

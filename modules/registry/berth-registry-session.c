@@ -26,7 +26,8 @@ struct _BerthRegistrySession
   gchar *username;
   gchar *password;
   gboolean insecure;
-  GList *cas; /* of GTlsCertificate: the host's extra CAs */
+  gboolean login; /* checking credentials: errors say it, no hints */
+  GList *cas;     /* of GTlsCertificate: the host's extra CAs */
   SoupSession *soup;
   GMutex lock; /* guards authorization: workers share the session */
   gchar *authorization;
@@ -279,7 +280,7 @@ set_status_error (BerthRegistrySession *self,
   if (status == 401 || status == 403)
     {
       code = BERTH_ERROR_PERMISSION_DENIED;
-      if (messages == NULL || strstr (messages, "password") == NULL)
+      if (!self->login && (messages == NULL || strstr (messages, "password") == NULL))
         hint = self->username != NULL ? " (wrong username or password?)" : " (not logged in?)";
     }
   else if (status == 404)
@@ -345,10 +346,15 @@ fetch_token (BerthRegistrySession *self,
       g_autofree gchar *e = g_uri_escape_string (service, NULL, FALSE);
       g_string_append_printf (url, "service=%s&", e);
     }
-  {
-    g_autofree gchar *e = g_uri_escape_string (self->scope, NULL, FALSE);
-    g_string_append_printf (url, "scope=%s", e);
-  }
+  /* a login asks for no scope, as Docker's does: only whether the
+   * credentials are good */
+  if (self->scope != NULL)
+    {
+      g_autofree gchar *e = g_uri_escape_string (self->scope, NULL, FALSE);
+      g_string_append_printf (url, "scope=%s", e);
+    }
+  else
+    g_string_truncate (url, url->len - 1);
 
   for (guint attempt = 0;; attempt++)
     {
@@ -422,7 +428,8 @@ fetch_token (BerthRegistrySession *self,
   expires_in = json_object_get_int_member_with_default (obj, "expires_in", 60);
   value = g_strconcat ("Bearer ", token, NULL);
   set_authorization (self, value);
-  berth_registry_transport_store_token (self->transport, self->token_key, value, expires_in);
+  if (self->token_key != NULL)
+    berth_registry_transport_store_token (self->transport, self->token_key, value, expires_in);
   return TRUE;
 }
 
@@ -738,6 +745,39 @@ host_is_insecure (BerthRegistrySettings *settings, const gchar *host)
   return FALSE;
 }
 
+static BerthRegistrySession *
+session_alloc (BerthRegistryTransport *transport, const gchar *host)
+{
+  BerthRegistrySession *self = g_new0 (BerthRegistrySession, 1);
+  g_mutex_init (&self->lock);
+  self->transport = g_object_ref (transport);
+  self->settings = berth_registry_transport_get_settings (transport);
+  self->host = g_strdup (host);
+  return self;
+}
+
+/* TLS trust, the libsoup session and the scheme: what every session needs
+ * once it knows its host and credentials */
+static gboolean
+session_connect (BerthRegistrySession *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GProxyResolver) proxy = proxy_resolver_from_env ();
+
+  self->insecure = host_is_insecure (self->settings, self->host);
+  load_cas (self);
+  self->soup = soup_session_new_with_options ("timeout", self->settings->timeout, "idle-timeout",
+                                              60, "user-agent", "berth/" PACKAGE_VERSION,
+                                              "proxy-resolver", proxy, NULL);
+  if (self->token_key != NULL)
+    {
+      g_autofree gchar *cached
+        = berth_registry_transport_lookup_token (self->transport, self->token_key);
+      if (cached != NULL)
+        set_authorization (self, cached);
+    }
+  return choose_scheme (self, cancellable, error);
+}
+
 /**
  * berth_registry_session_new:
  * @transport: the transport
@@ -757,43 +797,85 @@ berth_registry_session_new (BerthRegistryTransport *transport,
                             GCancellable *cancellable,
                             GError **error)
 {
-  g_autoptr(BerthRegistrySession) self = g_new0 (BerthRegistrySession, 1);
+  g_autoptr(BerthRegistrySession) self = NULL;
   g_autoptr(BerthReference) parsed = NULL;
   const gchar *domain;
-  g_autofree gchar *cached = NULL;
 
   parsed = berth_reference_parse (reference, error);
   if (parsed == NULL)
     return NULL;
-  g_mutex_init (&self->lock);
-  self->transport = g_object_ref (transport);
-  self->settings = berth_registry_transport_get_settings (transport);
+  domain = berth_reference_get_domain (parsed);
+  self = session_alloc (transport,
+                        g_str_equal (domain, "docker.io") ? "registry-1.docker.io" : domain);
   self->ref = berth_reference_with_default_tag (parsed);
   self->display = berth_reference_to_string (self->ref);
-  domain = berth_reference_get_domain (self->ref);
-  self->host = g_strdup (g_str_equal (domain, "docker.io") ? "registry-1.docker.io" : domain);
   self->path = g_strdup (berth_reference_get_path (self->ref));
   self->scope = g_strdup_printf (
     "%s:%s:%s", (flags & BERTH_TRANSPORT_FLAGS_PLUGIN) ? "repository(plugin)" : "repository",
     self->path, push ? "pull,push" : "pull");
   self->token_key = g_strdup_printf ("%s %s", self->host, self->scope);
-  self->insecure = host_is_insecure (self->settings, self->host);
   if (!berth_registry_credentials_lookup (self->settings->docker_config_dir, self->host,
                                           &self->username, &self->password, cancellable, error))
     return NULL;
-  load_cas (self);
-  {
-    g_autoptr(GProxyResolver) proxy = proxy_resolver_from_env ();
-    self->soup = soup_session_new_with_options ("timeout", self->settings->timeout, "idle-timeout",
-                                                60, "user-agent", "berth/" PACKAGE_VERSION,
-                                                "proxy-resolver", proxy, NULL);
-  }
-  cached = berth_registry_transport_lookup_token (transport, self->token_key);
-  if (cached != NULL)
-    set_authorization (self, cached);
-  if (!choose_scheme (self, cancellable, error))
+  if (!session_connect (self, cancellable, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/**
+ * berth_registry_session_new_for_login:
+ * @transport: the transport
+ * @host: the registry's `host[:port]`
+ * @username: the user name to check
+ * @password: its password
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * A session for the registry itself, no repository: tokens are asked for
+ * without a scope and are not cached for others.
+ *
+ * Returns: (transfer full): a session for checking credentials, or %NULL
+ */
+BerthRegistrySession *
+berth_registry_session_new_for_login (BerthRegistryTransport *transport,
+                                      const gchar *host,
+                                      const gchar *username,
+                                      const gchar *password,
+                                      GCancellable *cancellable,
+                                      GError **error)
+{
+  g_autoptr(BerthRegistrySession) self = session_alloc (transport, host);
+
+  self->display = g_strdup (host);
+  self->username = g_strdup (username);
+  self->password = g_strdup (password);
+  self->login = TRUE;
+  if (!session_connect (self, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/**
+ * berth_registry_session_ping:
+ * @self: a session
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Asks the registry's `/v2/`, answering its challenge with the session's
+ * credentials: Docker's check of a login.
+ *
+ * Returns: %TRUE if the registry answered 2xx
+ */
+gboolean
+berth_registry_session_ping (BerthRegistrySession *self, GCancellable *cancellable, GError **error)
+{
+  BerthRegistryRequest request = { .method = "GET", .url = "/v2/" };
+  g_autoptr(GInputStream) stream
+             = berth_registry_session_send (self, &request, NULL, cancellable, error);
+
+  if (stream == NULL)
+    return FALSE;
+  return g_input_stream_close (stream, cancellable, error);
 }
 
 void
@@ -808,6 +890,8 @@ berth_registry_session_free (BerthRegistrySession *self)
   g_free (self->scope);
   g_free (self->token_key);
   g_free (self->username);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   g_list_free_full (self->cas, g_object_unref);
   g_clear_object (&self->soup);

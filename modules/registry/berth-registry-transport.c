@@ -108,6 +108,22 @@ berth_registry_transport_store_token (BerthRegistryTransport *self,
   g_mutex_unlock (&self->lock);
 }
 
+static gboolean
+token_is_for_host (gpointer key, gpointer value, gpointer user_data)
+{
+  /* keys are "host scope" */
+  return g_str_has_prefix (key, user_data) && ((const gchar *)key)[strlen (user_data)] == ' ';
+}
+
+/* a login or logout changes who berth is at @host: its tokens go */
+void
+berth_registry_transport_forget_tokens (BerthRegistryTransport *self, const gchar *host)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_foreach_remove (self->tokens, token_is_for_host, (gpointer)host);
+  g_mutex_unlock (&self->lock);
+}
+
 gchar *
 berth_registry_transport_lookup_scheme (BerthRegistryTransport *self, const gchar *host)
 {
@@ -739,6 +755,94 @@ berth_registry_transport_push_finish (BerthTransport *transport,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* login and logout */
+
+typedef struct
+{
+  gchar *server;
+  gchar *username;
+  gchar *password;
+} LoginData;
+
+static void
+login_data_free (gpointer data)
+{
+  LoginData *d = data;
+  g_free (d->server);
+  g_free (d->username);
+  if (d->password != NULL)
+    memset (d->password, 0, strlen (d->password));
+  g_free (d->password);
+  g_free (d);
+}
+
+static void
+login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LoginData *d = task_data;
+  GError *error = NULL;
+  gchar *status
+    = d->username != NULL
+        ? berth_registry_login (source, d->server, d->username, d->password, cancellable, &error)
+        : berth_registry_logout (source, d->server, cancellable, &error);
+  if (status == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, status, g_free);
+}
+
+static void
+run_login (BerthTransport *transport,
+           gpointer tag,
+           LoginData *data,
+           GCancellable *cancellable,
+           GAsyncReadyCallback callback,
+           gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (transport, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, data, login_data_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+static void
+berth_registry_transport_login_async (BerthTransport *transport,
+                                      const gchar *server,
+                                      const gchar *username,
+                                      const gchar *password,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  LoginData *d = g_new0 (LoginData, 1);
+  d->server = g_strdup (server);
+  d->username = g_strdup (username);
+  d->password = g_strdup (password);
+  run_login (transport, berth_registry_transport_login_async, d, cancellable, callback, user_data);
+}
+
+static void
+berth_registry_transport_logout_async (BerthTransport *transport,
+                                       const gchar *server,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  LoginData *d = g_new0 (LoginData, 1);
+  d->server = g_strdup (server);
+  run_login (transport, berth_registry_transport_logout_async, d, cancellable, callback, user_data);
+}
+
+/* both answer a status line */
+static gchar *
+berth_registry_transport_status_finish (BerthTransport *transport,
+                                        GAsyncResult *result,
+                                        GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, transport), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static gboolean
 berth_registry_transport_handles_scheme (BerthTransport *transport, const gchar *scheme)
 {
@@ -755,6 +859,10 @@ berth_registry_transport_iface_init (BerthTransportInterface *iface)
   iface->pull_finish = berth_registry_transport_pull_finish;
   iface->push_async = berth_registry_transport_push_async;
   iface->push_finish = berth_registry_transport_push_finish;
+  iface->login_async = berth_registry_transport_login_async;
+  iface->login_finish = berth_registry_transport_status_finish;
+  iface->logout_async = berth_registry_transport_logout_async;
+  iface->logout_finish = berth_registry_transport_status_finish;
 }
 
 /* GObject */

@@ -419,3 +419,34 @@ berth_test_run_ok (BerthTestDaemon *d, const gchar *first_arg, ...)
     g_error ("berth %s failed (%d): %s", first_arg, r->status, r->err);
   return g_steal_pointer (&r->out);
 }
+
+/* runs berth as the caller with @input on its stdin: a pipe, never a
+ * terminal, whatever the test's own stdin is */
+BerthTestResult *
+berth_test_run_with_input (BerthTestDaemon *d, const gchar *input, const gchar *first_arg, ...)
+{
+  BerthTestResult *r = g_new0 (BerthTestResult, 1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                 | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer)berth_test_binary ("BERTH"));
+  va_start (ap, first_arg);
+  for (const gchar *a = first_arg; a != NULL; a = va_arg (ap, const gchar *))
+    g_ptr_array_add (argv, (gpointer)a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (l, "BERTH_ADDRESS", d->address, TRUE);
+  proc = g_subprocess_launcher_spawnv (l, (const gchar *const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc)
+                                                : 128 + g_subprocess_get_term_sig (proc);
+  g_test_message ("$ %s → %d\n%s%s", first_arg, r->status, r->out, r->err);
+  return r;
+}

@@ -39,6 +39,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTestDaemon, berth_test_daemon_free)
 BerthTestResult *berth_test_run (BerthTestDaemon *d, uid_t as_uid, const gchar *first_arg, ...)
   G_GNUC_NULL_TERMINATED;
 BerthTestResult *berth_test_runv (BerthTestDaemon *d, uid_t as_uid, const gchar *const *argv);
+BerthTestResult *berth_test_run_with_input (BerthTestDaemon *d,
+                                            const gchar *input,
+                                            const gchar *first_arg,
+                                            ...) G_GNUC_NULL_TERMINATED;
 BerthTestResult *
 berth_test_spawn (const gchar *const *argv, const gchar *const *envp, uid_t as_uid);
 void berth_test_result_free (BerthTestResult *r);

@@ -375,3 +375,23 @@ reg_http_get (const gchar *url, const gchar *accept, gchar **out_content_type)
       soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL));
   return body;
 }
+
+gchar *
+reg_login (BerthTransport *transport,
+           const gchar *server,
+           const gchar *username,
+           const gchar *password,
+           GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  berth_transport_login_async (transport, server, username, password, NULL, on_done, &result);
+  return berth_transport_login_finish (transport, wait_for (&result), error);
+}
+
+gchar *
+reg_logout (BerthTransport *transport, const gchar *server, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  berth_transport_logout_async (transport, server, NULL, on_done, &result);
+  return berth_transport_logout_finish (transport, wait_for (&result), error);
+}

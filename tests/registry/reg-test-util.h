@@ -65,6 +65,12 @@ gchar *reg_push (BerthTransport *transport,
                  GBytes *manifest,
                  GPtrArray *progress,
                  GError **error);
+gchar *reg_login (BerthTransport *transport,
+                  const gchar *server,
+                  const gchar *username,
+                  const gchar *password,
+                  GError **error);
+gchar *reg_logout (BerthTransport *transport, const gchar *server, GError **error);
 gboolean reg_progress_has (GPtrArray *progress, const gchar *phase, const gchar *digest);
 
 GBytes *reg_http_get (const gchar *url, const gchar *accept, gchar **out_content_type);

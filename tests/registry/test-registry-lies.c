@@ -540,6 +540,36 @@ test_bearer (Fixture *f, gconstpointer data)
   g_assert_false (f->fake.cdn_saw_auth);
 }
 
+/* login through a Bearer realm: a token without scope, asked with the
+ * password, as Docker's login asks; a refused password stores nothing */
+static void
+test_login_bearer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BerthTransport) transport = transport_new (f);
+  g_autofree gchar *path = g_build_filename (f->docker_config, "config.json", NULL);
+  g_autofree gchar *status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->fake.realm = g_strdup_printf ("http://%s/token", f->fake.host);
+  f->fake.password = "s3cret";
+  status = reg_login (transport, f->fake.host, "berth", "wrong", &error);
+  g_assert_null (status);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED);
+  g_assert_true (g_str_has_prefix (error->message, "unauthorized: incorrect username or password"));
+  g_assert_nonnull (strstr (error->message, f->fake.realm));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  status = reg_login (transport, f->fake.host, "berth", "s3cret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status, ==, "Login Succeeded");
+  g_assert_null (f->fake.scope_seen);
+  /* what was stored works for an install */
+  assert_installs (f, transport, NULL);
+  g_assert_cmpstr (f->fake.scope_seen, ==, "repository(plugin):test/plugin:pull");
+}
+
 static void
 test_token_endpoint_down (Fixture *f, gconstpointer data)
 {
@@ -673,6 +703,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/registry-lies/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/registry-lies/bearer", Fixture, NULL, fixture_setup, test_bearer, fixture_teardown);
+  g_test_add ("/registry-lies/login-bearer", Fixture, NULL, fixture_setup, test_login_bearer,
+              fixture_teardown);
   g_test_add ("/registry-lies/token-endpoint-down", Fixture, NULL, fixture_setup,
               test_token_endpoint_down, fixture_teardown);
   return g_test_run ();

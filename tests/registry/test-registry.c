@@ -309,6 +309,130 @@ test_cred_helper (Fixture *f, gconstpointer data)
   g_assert_cmpstr (got, ==, f->server->host);
 }
 
+static gchar *
+read_docker_config (Fixture *f)
+{
+  g_autofree gchar *path = g_build_filename (f->docker_config, "config.json", NULL);
+  gchar *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  return text;
+}
+
+/* login checks the password with the registry before it stores anything;
+ * what it stores is what pushes then use; logout forgets it */
+static void
+test_login (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BerthTransport) transport = tls_transport (f, TRUE);
+  g_autoptr(RegPlugin) plugin = reg_plugin_make (f->source, BERTH_MEDIA_TYPE_PLUGIN_CONFIG);
+  g_autofree gchar *ref = g_strdup_printf ("%s/berth/login:1.0", f->server->host);
+  g_autofree gchar *url = g_strdup_printf ("https://%s/v2/", f->server->host);
+  g_autofree gchar *removing
+    = g_strdup_printf ("Removing login credentials for %s", f->server->host);
+  g_autofree gchar *not_in = g_strdup_printf ("Not logged in to %s", f->server->host);
+  g_autofree gchar *path = g_build_filename (f->docker_config, "config.json", NULL);
+  g_autofree gchar *before = NULL;
+  g_autofree gchar *after = NULL;
+  g_autofree gchar *status = NULL;
+  g_autofree gchar *digest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *auths;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (path, "{\"credsStore\":\"\",\"psFormat\":\"x\"}", -1, NULL));
+  before = read_docker_config (f);
+  status = reg_login (transport, f->server->host, "berth", "wrong", &error);
+  g_assert_null (status);
+  g_test_message ("%s", error->message);
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED);
+  g_assert_true (g_str_has_prefix (error->message, "unauthorized: incorrect username or password"));
+  g_assert_nonnull (strstr (error->message, f->server->host));
+  g_clear_error (&error);
+  after = read_docker_config (f);
+  g_assert_cmpstr (after, ==, before);
+
+  /* named as a URL: its scheme and path go */
+  status = reg_login (transport, url, "berth", "s3cret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status, ==, "Login Succeeded");
+  g_assert_no_errno (g_stat (path, &st));
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&after, g_free);
+  after = read_docker_config (f);
+  node = berth_json_parse (after, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "psFormat"), ==,
+                   "x");
+  auths = json_object_get_object_member (json_node_get_object (node), "auths");
+  g_assert_cmpstr (
+    json_object_get_string_member (json_object_get_object_member (auths, f->server->host), "auth"),
+    ==, "YmVydGg6czNjcmV0");
+
+  digest = reg_push (transport, ref, f->source, plugin->manifest, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (digest, ==, plugin->manifest_digest);
+
+  g_clear_pointer (&status, g_free);
+  status = reg_logout (transport, f->server->host, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status, ==, removing);
+  g_clear_pointer (&status, g_free);
+  status = reg_logout (transport, url, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status, ==, not_in);
+  g_clear_pointer (&digest, g_free);
+  digest = reg_push (transport, ref, f->source, plugin->manifest, NULL, &error);
+  g_assert_null (digest);
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+}
+
+/* Docker's names for Docker Hub, and names that are no registry; no
+ * network needed: nobody is logged in */
+static void
+test_login_names (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BerthTransport) transport = plain_transport (f);
+  const gchar *hub[]
+    = { "", "docker.io", "index.docker.io", "https://index.docker.io/v1/", "registry-1.docker.io" };
+  g_autoptr(GError) error = NULL;
+  g_autofree gchar *status = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hub); i++)
+    {
+      g_autofree gchar *s = reg_logout (transport, hub[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (s, ==, "Not logged in to https://index.docker.io/v1/");
+    }
+  status = reg_logout (transport, "http://localhost:5000/some/path", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status, ==, "Not logged in to localhost:5000");
+  g_clear_pointer (&status, g_free);
+  status = reg_logout (transport, "user@evil:5000", &error);
+  g_assert_null (status);
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  status = reg_login (transport, "localhost:5000", "", "x", &error);
+  g_assert_null (status);
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "username"));
+  g_clear_error (&error);
+  /* an unreadable config.json is said, and kept as it is */
+  {
+    g_autofree gchar *path = g_build_filename (f->docker_config, "config.json", NULL);
+    g_autofree gchar *text = NULL;
+    g_assert_true (g_file_set_contents (path, "{not json", -1, NULL));
+    status = reg_logout (transport, "localhost:5000", &error);
+    g_assert_null (status);
+    g_assert_nonnull (strstr (error->message, path));
+    g_clear_error (&error);
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_cmpstr (text, ==, "{not json");
+  }
+}
+
 /* plain HTTP only for loopback (a setting, on by default as in Docker) and
  * for registries berthd.conf lists as insecure */
 static void
@@ -364,5 +488,9 @@ main (int argc, char **argv)
               test_tls_htpasswd, fixture_teardown);
   g_test_add ("/registry/cred-helper", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
               test_cred_helper, fixture_teardown);
+  g_test_add ("/registry/login", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_login,
+              fixture_teardown);
+  g_test_add ("/registry/login-names", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
+              test_login_names, fixture_teardown);
   return g_test_run ();
 }
