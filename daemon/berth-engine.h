@@ -3,8 +3,8 @@
 
 #include <berth.h>
 
+#include "berth-image.h"
 #include "berth-modules.h"
-#include "berth-plugin.h"
 #include "berth-plugin.h"
 
 G_BEGIN_DECLS
@@ -105,5 +105,34 @@ void berth_engine_push_plugin_async (BerthEngine *self,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data);
 gchar *berth_engine_push_plugin_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+
+/* images: names are resolved as docker does (reference, ID, ID prefix) */
+GPtrArray *berth_engine_list_images (BerthEngine *self);
+BerthImage *berth_engine_find_image (BerthEngine *self, const gchar *ref_or_id, GError **error);
+gboolean berth_engine_image_in_use (BerthEngine *self, BerthImage *image, gchar **out_holder);
+void berth_engine_pull_image_async (BerthEngine *self,
+                                    const gchar *reference,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+BerthImage *berth_engine_pull_image_finish (BerthEngine *self,
+                                            GAsyncResult *result,
+                                            gchar **out_reference,
+                                            gboolean *out_updated,
+                                            GError **error);
+void berth_engine_import_image_async (BerthEngine *self,
+                                      GInputStream *tar,
+                                      const gchar *reference,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+BerthImage *
+berth_engine_import_image_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+gboolean berth_engine_remove_image (BerthEngine *self,
+                                    const gchar *ref_or_id,
+                                    gboolean force,
+                                    GStrv *out_untagged,
+                                    GStrv *out_deleted,
+                                    GError **error);
 
 G_END_DECLS
