@@ -20,6 +20,16 @@ GVariant *berth_cli_bus_call (BerthCliBus *bus,
                               const GVariantType *reply_type,
                               GUnixFDList **out_fd_list,
                               GError **error);
+GVariant *berth_cli_bus_call_with_fds (BerthCliBus *bus,
+                                       const gchar *destination,
+                                       const gchar *path,
+                                       const gchar *interface,
+                                       const gchar *method,
+                                       GVariant *parameters,
+                                       GUnixFDList *fd_list,
+                                       const GVariantType *reply_type,
+                                       GUnixFDList **out_fd_list,
+                                       GError **error);
 GDBusMessage *berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error);
 void berth_cli_bus_free (BerthCliBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthCliBus, berth_cli_bus_free)
