@@ -10,74 +10,6 @@
 
 #include "berth-test-harness.h"
 
-typedef struct
-{
-  GSubprocess *proc;
-  gchar *host;
-} Registry;
-
-static gboolean
-port_open (guint16 port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
-  g_socket_client_set_enable_proxy (client, FALSE);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return conn != NULL;
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                             G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) any = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static Registry *
-registry_start (const gchar *dir)
-{
-  Registry *r = g_new0 (Registry, 1);
-  guint16 port = free_port ();
-  g_autofree gchar *yml_path = g_build_filename (dir, "registry.yml", NULL);
-  g_autofree gchar *log = g_build_filename (dir, "registry.log", NULL);
-  g_autofree gchar *yml
-    = g_strdup_printf ("version: 0.1\nlog:\n  level: warn\n"
-                       "storage:\n  filesystem:\n    rootdirectory: %s/registry\n"
-                       "http:\n  addr: 127.0.0.1:%u\n",
-                       dir, port);
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (yml_path, yml, -1, NULL));
-  g_subprocess_launcher_set_stdout_file_path (l, log);
-  g_subprocess_launcher_set_stderr_file_path (l, log);
-  r->proc = g_subprocess_launcher_spawn (l, &error, "docker-registry", "serve", yml_path, NULL);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 300 && !port_open (port); i++)
-    g_usleep (50000);
-  g_assert_true (port_open (port));
-  r->host = g_strdup_printf ("127.0.0.1:%u", port);
-  return r;
-}
-
-static void
-registry_stop (Registry *r)
-{
-  g_subprocess_send_signal (r->proc, SIGTERM);
-  g_subprocess_wait (r->proc, NULL, NULL);
-  g_object_unref (r->proc);
-  g_free (r->host);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Registry, registry_stop)
-
 static gboolean
 can_run (void)
 {
@@ -150,7 +82,7 @@ static void
 test_push_install (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
   g_autofree gchar *ref = NULL;
   g_autofree gchar *push_out = NULL;
@@ -163,7 +95,7 @@ test_push_install (void)
   if (!can_run ())
     return;
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
   state_dir = g_build_filename (d->tmp, "state", NULL);
   keys_dir = g_build_filename (d->tmp, "keys", NULL);
   ref = g_strdup_printf ("%s/berth/sshfs:1.0", reg->host);
@@ -367,7 +299,7 @@ static void
 test_install_errors (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   g_autoptr(BerthTestResult) r = NULL;
   g_autofree gchar *missing = NULL;
   g_autofree gchar *nobody = NULL;
@@ -376,7 +308,7 @@ test_install_errors (void)
   if (!can_run ())
     return;
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
 
   /* a plugin the registry does not have */
   missing = g_strdup_printf ("%s/no/such:1", reg->host);
@@ -387,7 +319,7 @@ test_install_errors (void)
   g_clear_pointer (&r, berth_test_result_free);
 
   /* a registry that is not there: said, not an empty privilege list */
-  closed = free_port ();
+  closed = berth_test_free_port ();
   nobody = g_strdup_printf ("127.0.0.1:%u/a/b:1", closed);
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "install", nobody, NULL);
   g_assert_cmpint (r->status, ==, 1);
@@ -425,7 +357,7 @@ test_install_errors (void)
 
 /* the media types of a manifest in the registry: "manifest config layer..." */
 static gchar *
-media_types (Registry *reg, const gchar *repo, const gchar *tag)
+media_types (BerthTestRegistry *reg, const gchar *repo, const gchar *tag)
 {
   g_autofree gchar *url = g_strdup_printf ("http://%s/v2/%s/manifests/%s", reg->host, repo, tag);
   g_autofree gchar *python = g_find_program_in_path ("python3");
@@ -449,7 +381,7 @@ static void
 test_docker_interop (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
   g_autofree gchar *dockerd = g_find_program_in_path ("dockerd");
   g_autofree gchar *docker = g_find_program_in_path ("docker");
@@ -473,7 +405,7 @@ test_docker_interop (void)
       return;
     }
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
   sock = g_build_filename (d->tmp, "docker.sock", NULL);
   host = g_strdup_printf ("unix://%s", sock);
   data_root = g_build_filename (d->tmp, "docker-data", NULL);
