@@ -800,10 +800,11 @@ config_for (BerthEngine *self, ImportData *data, const gchar *diff_id, GCancella
     in = berth_content_store_read_blob (berth_engine_content_store (self), id, cancellable, NULL);
   if (in != NULL)
     {
-      g_autoptr(GBytes) bytes = g_input_stream_read_bytes (in, BERTH_REGISTRY_CONFIG_MAX_SIZE,
-                                                            cancellable, NULL);
-      if (bytes != NULL && g_bytes_get_size (bytes) > 0)
-        return g_steal_pointer (&bytes);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+      /* the whole of it: one read may return less */
+      if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, cancellable, NULL)
+          > 0)
+        return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
     }
   return import_config (data, diff_id);
 }
