@@ -62,6 +62,21 @@ store_size (BerthTestDaemon *d, gint64 *out_shared)
   return json_object_get_int_member (store, "Size");
 }
 
+/* the store's size once the background collection got it down to @target
+ * (or 5 s passed) */
+static gint64
+collected_size (BerthTestDaemon *d, gint64 target, gint64 *out_shared)
+{
+  gint64 size = store_size (d, out_shared);
+
+  for (guint i = 0; i < 100 && size > target; i++)
+    {
+      g_usleep (50000);
+      size = store_size (d, out_shared);
+    }
+  return size;
+}
+
 /* the berth CLI through a shell, for redirections */
 static BerthTestResult *
 run_shell (BerthTestDaemon *d, const gchar *script)
@@ -190,9 +205,7 @@ test_import (void)
   ls = berth_test_run_ok (d, "images", "-q", NULL);
   g_assert_cmpstr (ls, ==, "");
   /* the collection runs in the background */
-  for (guint i = 0; i < 100 && store_size (d, NULL) != 0; i++)
-    g_usleep (50000);
-  g_assert_cmpint (store_size (d, NULL), ==, 0);
+  g_assert_cmpint (collected_size (d, 0, NULL), ==, 0);
 }
 
 static void
@@ -204,9 +217,7 @@ assert_nothing_stored (BerthTestDaemon *d)
 
   g_assert_cmpstr (ls, ==, "");
   /* what a refused import wrote is collected in the background */
-  for (guint i = 0; i < 100 && store_size (d, NULL) != 0; i++)
-    g_usleep (50000);
-  g_assert_cmpint (store_size (d, NULL), ==, 0);
+  g_assert_cmpint (collected_size (d, 0, NULL), ==, 0);
   g_assert_nonnull (dir);
   g_assert_null (g_dir_read_name (dir));
 }
@@ -646,8 +657,7 @@ test_shared_with_plugin (void)
   /* the image goes: its own content with it, the plugin's stays */
   out = berth_test_run_ok (d, "image", "rm", image, NULL);
   g_assert_true (g_str_has_prefix (out, g_strdup_printf ("Untagged: %s\n", image)));
-  for (guint i = 0; i < 100 && (after = store_size (d, &shared)) > plugin_only; i++)
-    g_usleep (50000);
+  after = collected_size (d, plugin_only, &shared);
   g_assert_cmpint (after, ==, plugin_only);
   g_assert_cmpint (shared, ==, 0);
   g_clear_pointer (&out, g_free);
