@@ -1811,7 +1811,7 @@ usage_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_variant_ref_sink (usage);
+      /* (transfer full) already: sinking it again would leak it */
       g_variant_get (usage, "(tt@a{st})", &total, &shared, &unique);
     }
   g_variant_builder_init (&writable, G_VARIANT_TYPE ("a{st}"));
