@@ -310,8 +310,85 @@ berth_cli_bus_call (BerthCliBus *bus,
                     GUnixFDList **out_fd_list,
                     GError **error)
 {
-  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, reply_type,
-                                  out_fd_list, NULL, NULL, error);
+  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, NULL,
+                                  reply_type, out_fd_list, NULL, NULL, error);
+}
+
+/**
+ * berth_cli_bus_call_with_fds:
+ * @bus: a connection
+ * @destination: (nullable): the bus name, or %NULL on a peer-to-peer socket
+ * @path: the object
+ * @interface: the interface
+ * @method: the method
+ * @parameters: (nullable) (transfer floating): the arguments; handles (`h`)
+ *   index @fd_list
+ * @fd_list: (nullable): file descriptors passed with the call
+ * @reply_type: (nullable): the reply's type, checked
+ * @out_fd_list: (out) (optional): file descriptors that came with the reply
+ * @error: return location for a #GError; remote errors keep their D-Bus name
+ *
+ * berth_cli_bus_call(), passing file descriptors too (a tar to import).
+ *
+ * Returns: (transfer full): the reply's body
+ */
+GVariant *
+berth_cli_bus_call_with_fds (BerthCliBus *bus,
+                             const gchar *destination,
+                             const gchar *path,
+                             const gchar *interface,
+                             const gchar *method,
+                             GVariant *parameters,
+                             GUnixFDList *fd_list,
+                             const GVariantType *reply_type,
+                             GUnixFDList **out_fd_list,
+                             GError **error)
+{
+  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, fd_list,
+                                  reply_type, out_fd_list, NULL, NULL, error);
+}
+
+/* the message's bytes, with @fds beside the first of them (SCM_RIGHTS) */
+static gboolean
+write_with_fds (BerthCliBus *bus, const guint8 *data, gsize len, GUnixFDList *fds, GError **error)
+{
+  gint n_fds = fds != NULL ? g_unix_fd_list_get_length (fds) : 0;
+  union
+  {
+    struct cmsghdr align;
+    gchar buf[CMSG_SPACE (sizeof (gint) * 16)];
+  } control = { 0 };
+  struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *c;
+  ssize_t n;
+
+  if (n_fds == 0)
+    return write_all (bus, data, len, error);
+  if (!bus->unix_fds || n_fds > 16)
+    {
+      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                           "cannot pass files to berthd on this connection");
+      return FALSE;
+    }
+  msg.msg_control = &control;
+  msg.msg_controllen = CMSG_SPACE (sizeof (gint) * n_fds);
+  /* the buffer is large enough, so there is a first header */
+  c = (struct cmsghdr *)control.buf;
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (gint) * n_fds);
+  memcpy (CMSG_DATA (c), g_unix_fd_list_peek_fds (fds, NULL), sizeof (gint) * n_fds);
+  do
+    n = sendmsg (bus->fd, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot write to berthd: %s",
+                   g_strerror (errno));
+      return FALSE;
+    }
+  return write_all (bus, data + n, len - n, error);
 }
 
 /**
@@ -321,7 +398,9 @@ berth_cli_bus_call (BerthCliBus *bus,
  * @path: the object
  * @interface: the interface
  * @method: the method
- * @parameters: (nullable) (transfer floating): the arguments
+ * @parameters: (nullable) (transfer floating): the arguments; handles (`h`)
+ *   index @fd_list
+ * @fd_list: (nullable): file descriptors passed with the call
  * @reply_type: (nullable): the reply's type, checked
  * @out_fd_list: (out) (optional): file descriptors that came with the reply
  * @signal_func: (nullable): sees each signal that arrives before the reply
@@ -340,6 +419,7 @@ berth_cli_bus_call_full (BerthCliBus *bus,
                          const gchar *interface,
                          const gchar *method,
                          GVariant *parameters,
+                         GUnixFDList *fd_list,
                          const GVariantType *reply_type,
                          GUnixFDList **out_fd_list,
                          BerthCliSignalFunc signal_func,
@@ -354,9 +434,14 @@ berth_cli_bus_call_full (BerthCliBus *bus,
 
   if (parameters != NULL)
     g_dbus_message_set_body (call, parameters);
+  if (fd_list != NULL)
+    g_dbus_message_set_unix_fd_list (call, fd_list);
   g_dbus_message_set_serial (call, serial);
-  blob = g_dbus_message_to_blob (call, &blob_len, G_DBUS_CAPABILITY_FLAGS_NONE, error);
-  if (blob == NULL || !write_all (bus, blob, blob_len, error))
+  blob = g_dbus_message_to_blob (call, &blob_len,
+                                 fd_list != NULL ? G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING
+                                                 : G_DBUS_CAPABILITY_FLAGS_NONE,
+                                 error);
+  if (blob == NULL || !write_with_fds (bus, blob, blob_len, fd_list, error))
     return NULL;
 
   for (;;)

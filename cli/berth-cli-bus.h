@@ -28,11 +28,22 @@ GVariant *berth_cli_bus_call_full (BerthCliBus *bus,
                                    const gchar *interface,
                                    const gchar *method,
                                    GVariant *parameters,
+                                   GUnixFDList *fd_list,
                                    const GVariantType *reply_type,
                                    GUnixFDList **out_fd_list,
                                    BerthCliSignalFunc signal_func,
                                    gpointer signal_data,
                                    GError **error);
+GVariant *berth_cli_bus_call_with_fds (BerthCliBus *bus,
+                                       const gchar *destination,
+                                       const gchar *path,
+                                       const gchar *interface,
+                                       const gchar *method,
+                                       GVariant *parameters,
+                                       GUnixFDList *fd_list,
+                                       const GVariantType *reply_type,
+                                       GUnixFDList **out_fd_list,
+                                       GError **error);
 GDBusMessage *berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error);
 void berth_cli_bus_free (BerthCliBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthCliBus, berth_cli_bus_free)

@@ -282,8 +282,43 @@ berth_cli_call_with_progress (BerthCli *cli,
   if (!berth_cli_connect (cli, error))
     return NULL;
   progress = berth_cli_progress_new (STDOUT_FILENO);
-  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk,
+  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk, NULL,
                                   reply_type, NULL, on_progress_signal, progress, error);
+}
+
+/**
+ * berth_cli_call_with_fd:
+ * @cli: the CLI state
+ * @path: the object
+ * @interface: the interface
+ * @method: the method
+ * @parameters: (transfer floating): the arguments; handle 0 is @fd
+ * @fd: a file descriptor to pass; the call takes it
+ * @reply_type: (nullable): the type the reply must have
+ * @error: return location for a #GError
+ *
+ * berth_cli_call(), passing berthd an open file (a tar to import): berthd
+ * reads what the user may read, not what berthd may.
+ *
+ * Returns: (transfer full): the reply
+ */
+GVariant *
+berth_cli_call_with_fd (BerthCli *cli,
+                        const gchar *path,
+                        const gchar *interface,
+                        const gchar *method,
+                        GVariant *parameters,
+                        gint fd,
+                        const GVariantType *reply_type,
+                        GError **error)
+{
+  g_autoptr(GVariant) sunk = g_variant_ref_sink (parameters);
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new_from_array (&fd, 1);
+
+  if (!berth_cli_connect (cli, error))
+    return NULL;
+  return berth_cli_bus_call_with_fds (cli->bus, cli->bus_name, path, interface, method, sunk, fds,
+                                      reply_type, NULL, error);
 }
 
 /**
@@ -510,6 +545,13 @@ berth_natural_compare (const gchar *a, const gchar *b)
 gchar *
 berth_human_size (guint64 bytes)
 {
+  return berth_human_size_precision (bytes, 4);
+}
+
+/* docker's units.HumanSizeWithPrecision: `docker images` shows three digits */
+gchar *
+berth_human_size_precision (guint64 bytes, gint precision)
+{
   static const gchar *const units[] = { "B", "kB", "MB", "GB", "TB", "PB" };
   gdouble size = bytes;
   guint unit = 0;
@@ -519,7 +561,7 @@ berth_human_size (guint64 bytes)
       size /= 1000;
       unit++;
     }
-  return g_strdup_printf ("%.4g%s", size, units[unit]);
+  return g_strdup_printf ("%.*g%s", precision, size, units[unit]);
 }
 
 /**
@@ -596,4 +638,39 @@ berth_cli_inspect (BerthCli *cli, const gchar *interface, const gchar *format, g
     }
   fputs (out->str, stdout);
   return status;
+}
+
+/**
+ * berth_cli_inspect_command:
+ * @cli: the CLI state
+ * @argc: the argument count
+ * @argv: the arguments
+ * @params: the parameter string for usage, e.g. "[OPTIONS] IMAGE [IMAGE...]"
+ * @summary: one line for --help
+ * @interface: the D-Bus interface whose Inspect method answers
+ *
+ * A whole `inspect` command: its `-f`/`--format` option, then
+ * berth_cli_inspect().
+ *
+ * Returns: the exit status
+ */
+gint
+berth_cli_inspect_command (BerthCli *cli,
+                           gint argc,
+                           gchar **argv,
+                           const gchar *params,
+                           const gchar *summary,
+                           const gchar *interface)
+{
+  g_autofree gchar *format = NULL;
+  const GOptionEntry entries[] = {
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      "Format output using a custom template: 'json' | 'TEMPLATE'", "string" },
+    { NULL },
+  };
+  gint exit_code;
+
+  if (!berth_cli_parse (cli, params, summary, entries, 1, -1, &argc, &argv, &exit_code))
+    return exit_code;
+  return berth_cli_inspect (cli, interface, format, argv + 1);
 }

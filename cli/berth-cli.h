@@ -49,6 +49,9 @@ struct _BerthCommand
 extern const BerthCommand berth_cmd_system[];
 extern const BerthCommand berth_cmd_plugin[];
 extern const BerthCommand berth_cmd_volume[];
+extern const BerthCommand berth_cmd_image[];
+gint berth_cmd_images (BerthCli *cli, gint argc, gchar **argv);
+gint berth_cmd_rmi (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_version (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_login (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_logout (BerthCli *cli, gint argc, gchar **argv);
@@ -69,6 +72,14 @@ const GOptionEntry *berth_cli_global_entries (BerthCli *cli);
 #define BERTH_DBUS_INTERFACE "org.berth.Berth1"
 
 gboolean berth_cli_connect (BerthCli *cli, GError **error);
+GVariant *berth_cli_call_with_fd (BerthCli *cli,
+                                  const gchar *path,
+                                  const gchar *interface,
+                                  const gchar *method,
+                                  GVariant *parameters,
+                                  gint fd,
+                                  const GVariantType *reply_type,
+                                  GError **error);
 GVariantDict *
 berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interface, GError **error);
 GVariant *berth_cli_call (BerthCli *cli,
@@ -89,6 +100,12 @@ const gchar *berth_cli_dict_string (GVariantDict *dict, const gchar *key);
 guint32 berth_cli_dict_uint (GVariantDict *dict, const gchar *key);
 gint berth_cli_fail (BerthCli *cli, GError *error);
 gint berth_cli_inspect (BerthCli *cli, const gchar *interface, const gchar *format, gchar **names);
+gint berth_cli_inspect_command (BerthCli *cli,
+                                gint argc,
+                                gchar **argv,
+                                const gchar *params,
+                                const gchar *summary,
+                                const gchar *interface);
 void berth_cli_print_json (GVariant *value);
 
 /* docker's tabwriter: each column max(minwidth, widest cell + padding) wide,
@@ -104,5 +121,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTable, berth_table_free)
 
 gint berth_natural_compare (const gchar *a, const gchar *b);
 gchar *berth_human_size (guint64 bytes);
+gchar *berth_human_size_precision (guint64 bytes, gint precision);
 
 G_END_DECLS

@@ -211,7 +211,7 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
 
   if (!berth_cli_parse (cli, "[OPTIONS]",
                         "Show the disk berth uses: content stored once however many plugins "
-                        "use it, and what each plugin has alone",
+                        "and images use it, and what each has alone",
                         entries, 0, 0, &argc, &argv, &exit_code))
     return exit_code;
   reply = berth_cli_call (cli, BERTH_DBUS_PATH, BERTH_DBUS_INTERFACE, "DiskUsage", NULL,
@@ -235,6 +235,8 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
     guint64 bytes;
     g_autofree gchar *writable_text = NULL;
     g_autofree gchar *count = g_strdup_printf ("%" G_GSIZE_FORMAT, g_variant_n_children (unique));
+    g_autofree gchar *writable_count
+      = g_strdup_printf ("%" G_GSIZE_FORMAT, g_variant_n_children (writable));
 
     g_variant_iter_init (&iter, writable);
     while (g_variant_iter_next (&iter, "{&st}", NULL, &bytes))
@@ -243,8 +245,9 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
     shared_text = berth_human_size (shared);
     writable_text = berth_human_size (writable_total);
     berth_table_add_row (table, "TYPE", "TOTAL", "SIZE", "SHARED", NULL);
-    berth_table_add_row (table, "Plugin content", count, total_text, shared_text, NULL);
-    berth_table_add_row (table, "Writable layers", count, writable_text, "0B", NULL);
+    /* images are owners too, named "image busybox:latest" */
+    berth_table_add_row (table, "Plugin and image content", count, total_text, shared_text, NULL);
+    berth_table_add_row (table, "Writable layers", writable_count, writable_text, "0B", NULL);
     berth_table_print (table, out);
   }
   if (verbose)
@@ -254,7 +257,7 @@ system_df (BerthCli *cli, gint argc, gchar **argv)
       const gchar *name;
       guint64 bytes;
 
-      g_string_append (out, "\nPlugins space usage:\n\n");
+      g_string_append (out, "\nPlugins and images space usage:\n\n");
       berth_table_add_row (table, "NAME", "UNIQUE", "WRITABLE LAYER", NULL);
       g_variant_iter_init (&iter, unique);
       while (g_variant_iter_next (&iter, "{&st}", &name, &bytes))

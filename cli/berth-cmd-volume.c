@@ -286,19 +286,9 @@ volume_ls (BerthCli *cli, gint argc, gchar **argv)
 static gint
 volume_inspect (BerthCli *cli, gint argc, gchar **argv)
 {
-  g_autofree gchar *format = NULL;
-  const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-      "Format output using a custom template: 'json' | 'TEMPLATE'", "string" },
-    { NULL },
-  };
-  gint exit_code;
-
-  if (!berth_cli_parse (cli, "[OPTIONS] VOLUME [VOLUME...]",
-                        "Display detailed information on one or more volumes", entries, 1, -1,
-                        &argc, &argv, &exit_code))
-    return exit_code;
-  return berth_cli_inspect (cli, VOLUMES_INTERFACE, format, argv + 1);
+  return berth_cli_inspect_command (cli, argc, argv, "[OPTIONS] VOLUME [VOLUME...]",
+                                    "Display detailed information on one or more volumes",
+                                    VOLUMES_INTERFACE);
 }
 
 static gint

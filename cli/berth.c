@@ -8,9 +8,12 @@
 #include "berth-cli.h"
 
 static const BerthCommand commands[] = {
+  { "image", "Manage images", NULL, berth_cmd_image },
+  { "images", "List images", berth_cmd_images, NULL },
   { "login", "Log in to a registry", berth_cmd_login, NULL },
   { "logout", "Log out from a registry", berth_cmd_logout, NULL },
   { "plugin", "Manage plugins", NULL, berth_cmd_plugin },
+  { "rmi", "Remove one or more images", berth_cmd_rmi, NULL },
   { "system", "Manage berthd", NULL, berth_cmd_system },
   { "version", "Show the berth version information", berth_cmd_version, NULL },
   { "volume", "Manage volumes", NULL, berth_cmd_volume },

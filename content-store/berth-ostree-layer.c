@@ -364,7 +364,8 @@ dirmeta_for (
   g_file_info_set_attribute_uint32 (info, "unix::uid", uid);
   g_file_info_set_attribute_uint32 (info, "unix::gid", gid);
   g_file_info_set_attribute_uint32 (info, "unix::mode", S_IFDIR | (mode & 07777));
-  dirmeta = g_variant_ref_sink (ostree_create_directory_metadata (info, xattrs));
+  /* already sunk: ostree returns it (transfer full), not floating */
+  dirmeta = ostree_create_directory_metadata (info, xattrs);
   key = g_variant_get_data_as_bytes (dirmeta);
   cached = g_hash_table_lookup (b->dirmeta_cache, key);
   if (cached != NULL)

@@ -10,6 +10,7 @@
 
 #include "berth-daemon.h"
 #include "berth-dbus-generated.h"
+#include "berth-dbus-images.h"
 #include "berth-dbus-plugins.h"
 #include "berth-dbus-volumes.h"
 #include "berth-log.h"
@@ -39,6 +40,7 @@ struct _BerthDaemon
   BerthDBusBerth1 *manager;
   BerthDBusPlugins *plugins;
   BerthDBusVolumes *volumes; /* NULL without a volume module */
+  BerthDBusImages *images;
   GDBusServer *server;
   GDBusAuthObserver *observer;
   gchar *address;
@@ -273,6 +275,7 @@ berth_daemon_finalize (GObject *object)
   if (self->volumes != NULL && berth_engine_get_volume_service (self->engine) != NULL)
     g_signal_handlers_disconnect_by_data (berth_engine_get_volume_service (self->engine), self);
   g_clear_pointer (&self->volumes, berth_dbus_volumes_free);
+  g_clear_pointer (&self->images, berth_dbus_images_free);
   g_clear_pointer (&self->plugins, berth_dbus_plugins_free);
   g_clear_object (&self->manager);
   g_clear_object (&self->engine);
@@ -330,6 +333,7 @@ berth_daemon_new (BerthEngine *engine)
   berth_dbus_berth1_set_modules (self->manager, modules_variant (self));
   update_counts (self);
   self->plugins = berth_dbus_plugins_new (engine, authorize_change, self);
+  self->images = berth_dbus_images_new (engine, authorize_change, self);
   if (berth_engine_get_volume_service (engine) != NULL)
     {
       BerthVolumeService *service = berth_engine_get_volume_service (engine);
@@ -355,7 +359,8 @@ export_on (BerthDaemon *self, GDBusConnection *connection, GError **error)
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
                                            BERTH_DBUS_PATH, error)
          && berth_dbus_plugins_export (self->plugins, connection, error)
-         && (self->volumes == NULL || berth_dbus_volumes_export (self->volumes, connection, error));
+         && (self->volumes == NULL || berth_dbus_volumes_export (self->volumes, connection, error))
+         && berth_dbus_images_export (self->images, connection, error);
 }
 
 static void
@@ -372,6 +377,7 @@ on_connection_closed (GDBusConnection *connection,
   berth_dbus_plugins_unexport (self->plugins, connection);
   if (self->volumes != NULL)
     berth_dbus_volumes_unexport (self->volumes, connection);
+  berth_dbus_images_unexport (self->images, connection);
   g_signal_handlers_disconnect_by_data (connection, self);
   g_ptr_array_remove (self->connections, connection);
 }

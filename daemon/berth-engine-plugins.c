@@ -958,6 +958,30 @@ ingest_bytes (BerthContentStore *store,
   return TRUE;
 }
 
+/**
+ * berth_engine_ingest_bytes:
+ * @self: a #BerthEngine
+ * @bytes: a blob
+ * @media_type: what it is
+ * @out_digest: (out): its digest
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Stores a blob made in memory (a config, a manifest).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+berth_engine_ingest_bytes (BerthEngine *self,
+                           GBytes *bytes,
+                           const gchar *media_type,
+                           gchar **out_digest,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  return ingest_bytes (engine_store (self), bytes, media_type, out_digest, cancellable, error);
+}
+
 typedef struct
 {
   BerthContentStore *store;
@@ -1506,6 +1530,7 @@ content_roots (BerthEngine *self)
       g_auto(GStrv) plugin_roots = berth_plugin_get_content_roots (value);
       g_strv_builder_addv (roots, (const gchar **)plugin_roots);
     }
+  berth_engine_add_image_roots (self, roots);
   return g_strv_builder_end (roots);
 }
 
@@ -1786,7 +1811,7 @@ usage_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_variant_ref_sink (usage);
+      /* (transfer full) already: sinking it again would leak it */
       g_variant_get (usage, "(tt@a{st})", &total, &shared, &unique);
     }
   g_variant_builder_init (&writable, G_VARIANT_TYPE ("a{st}"));
@@ -1837,6 +1862,7 @@ berth_engine_disk_usage_async (BerthEngine *self,
       g_strv_builder_add (ids, berth_plugin_get_id (plugins->pdata[i]));
       g_strv_builder_add (names, berth_plugin_get_name (plugins->pdata[i]));
     }
+  berth_engine_add_image_owners (self, &owners);
   data->owners = g_variant_ref_sink (g_variant_builder_end (&owners));
   data->ids = g_strv_builder_end (ids);
   data->names = g_strv_builder_end (names);

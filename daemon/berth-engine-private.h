@@ -2,6 +2,7 @@
 #pragma once
 
 #include "berth-engine.h"
+#include "berth-image.h"
 #include "berth-plugin.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,7 @@ struct _BerthEngine
   GHashTable *pending_roots; /* root → holds: stored, not yet recorded; storage_lock */
   gchar *runtime_error;      /* why the runtime cannot run containers, if it cannot */
   GHashTable *resolved;      /* full reference → manifest a Privileges call resolved */
+  GHashTable *images;        /* ID → BerthImage (berth-engine-images.c) */
 };
 
 gboolean berth_engine_plugins_startup (BerthEngine *self, GError **error);
@@ -41,5 +43,33 @@ void berth_engine_collect_garbage (BerthEngine *self);
 void berth_engine_hold_root (BerthEngine *self, const gchar *root);
 void berth_engine_release_root (BerthEngine *self, const gchar *root);
 BerthSnapshotter *berth_engine_snapshotter (BerthEngine *self);
+gboolean berth_engine_ingest_bytes (BerthEngine *self,
+                                    GBytes *bytes,
+                                    const gchar *media_type,
+                                    gchar **out_digest,
+                                    GCancellable *cancellable,
+                                    GError **error);
+
+/* images: berth-engine-images.c */
+void berth_engine_images_init (BerthEngine *self);
+void berth_engine_images_finalize (BerthEngine *self);
+gboolean berth_engine_images_startup (BerthEngine *self, GError **error);
+void berth_engine_add_image_roots (BerthEngine *self, GStrvBuilder *roots);
+void berth_engine_add_image_owners (BerthEngine *self, GVariantBuilder *owners);
+
+/* content on its way in: berth-engine-content.c */
+typedef struct _BerthHeldRoots BerthHeldRoots;
+BerthHeldRoots *berth_held_roots_new (BerthEngine *engine);
+void berth_held_roots_add (BerthHeldRoots *held, const gchar *root);
+void berth_held_roots_add_manifest (BerthHeldRoots *held, BerthRegistryManifest *manifest);
+void berth_held_roots_free (BerthHeldRoots *held);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthHeldRoots, berth_held_roots_free)
+BerthTransport *berth_engine_transport_or_fail (BerthEngine *self, GTask *task);
+gchar *berth_engine_import_layers (BerthEngine *self,
+                                   BerthRegistryManifest *manifest,
+                                   const gchar *const *diff_ids,
+                                   BerthHeldRoots *held,
+                                   GCancellable *cancellable,
+                                   GError **error);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ berth_engine_finalize (GObject *object)
   berth_engine_shutdown (self);
   berth_engine_plugins_finalize (self);
   berth_engine_registry_finalize (self);
+  berth_engine_images_finalize (self);
   g_clear_object (&self->modules);
   g_clear_object (&self->paths);
   g_clear_pointer (&self->config, g_key_file_unref);
@@ -64,6 +65,7 @@ berth_engine_init (BerthEngine *self)
   self->run_lock_fd = -1;
   berth_engine_plugins_init (self);
   berth_engine_registry_init (self);
+  berth_engine_images_init (self);
 }
 
 /**
@@ -200,7 +202,7 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
   if (berth_engine_get_volume_service (self) != NULL)
     berth_volume_service_set_plugin_lookup (berth_engine_get_volume_service (self),
                                             volume_plugin_lookup, self, NULL);
-  return berth_engine_plugins_startup (self, error);
+  return berth_engine_plugins_startup (self, error) && berth_engine_images_startup (self, error);
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <berth.h>
 
 #include "berth-job.h"
+#include "berth-image.h"
 #include "berth-modules.h"
 #include "berth-plugin.h"
 
@@ -124,5 +125,33 @@ void berth_engine_logout_async (BerthEngine *self,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data);
 gchar *berth_engine_logout_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+/* images: names are resolved as docker does (reference, ID, ID prefix) */
+GPtrArray *berth_engine_list_images (BerthEngine *self);
+BerthImage *berth_engine_find_image (BerthEngine *self, const gchar *ref_or_id, GError **error);
+gboolean berth_engine_image_in_use (BerthEngine *self, BerthImage *image, gchar **out_holder);
+void berth_engine_pull_image_async (BerthEngine *self,
+                                    const gchar *reference,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+BerthImage *berth_engine_pull_image_finish (BerthEngine *self,
+                                            GAsyncResult *result,
+                                            gchar **out_reference,
+                                            gboolean *out_updated,
+                                            GError **error);
+void berth_engine_import_image_async (BerthEngine *self,
+                                      GInputStream *tar,
+                                      const gchar *reference,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+BerthImage *
+berth_engine_import_image_finish (BerthEngine *self, GAsyncResult *result, GError **error);
+gboolean berth_engine_remove_image (BerthEngine *self,
+                                    const gchar *ref_or_id,
+                                    gboolean force,
+                                    GStrv *out_untagged,
+                                    GStrv *out_deleted,
+                                    GError **error);
 
 G_END_DECLS

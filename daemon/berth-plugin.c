@@ -112,16 +112,6 @@ berth_plugin_new (const gchar *id,
   return self;
 }
 
-static const gchar *
-member_string (JsonObject *object, const gchar *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /**
  * berth_plugin_load:
  * @path: a plugin record
@@ -157,8 +147,8 @@ berth_plugin_load (const gchar *path, GError **error)
       return NULL;
     }
   object = json_node_get_object (root);
-  id = member_string (object, "Id");
-  name = member_string (object, "Name");
+  id = berth_json_object_get_string (object, "Id");
+  name = berth_json_object_get_string (object, "Name");
   node = json_object_get_member (object, "Config");
   if (id == NULL || name == NULL || node == NULL)
     {
@@ -182,14 +172,15 @@ berth_plugin_load (const gchar *path, GError **error)
           return NULL;
         }
     }
-  self = berth_plugin_new (id, name, member_string (object, "PluginReference"), config, settings);
+  self = berth_plugin_new (id, name, berth_json_object_get_string (object, "PluginReference"),
+                           config, settings);
   self->enabled = json_object_get_boolean_member_with_default (object, "Enabled", FALSE);
   self->created = json_object_get_int_member_with_default (object, "Created", 0);
   self->restart_count = json_object_get_int_member_with_default (object, "RestartCount", 0);
-  self->last_exit = g_strdup (member_string (object, "LastExit"));
-  self->config_digest = g_strdup (member_string (object, "ConfigDigest"));
-  self->manifest_digest = g_strdup (member_string (object, "Manifest"));
-  self->chain_id = g_strdup (member_string (object, "ChainId"));
+  self->last_exit = g_strdup (berth_json_object_get_string (object, "LastExit"));
+  self->config_digest = g_strdup (berth_json_object_get_string (object, "ConfigDigest"));
+  self->manifest_digest = g_strdup (berth_json_object_get_string (object, "Manifest"));
+  self->chain_id = g_strdup (berth_json_object_get_string (object, "ChainId"));
   node = json_object_get_member (object, "Blobsums");
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -206,16 +197,6 @@ berth_plugin_load (const gchar *path, GError **error)
       self->blobsums = g_strv_builder_end (builder);
     }
   return g_steal_pointer (&self);
-}
-
-static void
-add_string (JsonBuilder *b, const gchar *name, const gchar *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
 }
 
 /**
@@ -236,9 +217,9 @@ berth_plugin_save (BerthPlugin *self, const gchar *path, GError **error)
   g_autofree gchar *text = NULL;
 
   json_builder_begin_object (b);
-  add_string (b, "Id", self->id);
-  add_string (b, "Name", self->name);
-  add_string (b, "PluginReference", self->reference);
+  berth_json_builder_set_string (b, "Id", self->id);
+  berth_json_builder_set_string (b, "Name", self->name);
+  berth_json_builder_set_string (b, "PluginReference", self->reference);
   json_builder_set_member_name (b, "Enabled");
   json_builder_add_boolean_value (b, self->enabled);
   json_builder_set_member_name (b, "Created");
@@ -247,17 +228,17 @@ berth_plugin_save (BerthPlugin *self, const gchar *path, GError **error)
   json_builder_add_value (b, berth_plugin_config_to_json_node (self->config));
   json_builder_set_member_name (b, "Settings");
   json_builder_add_value (b, berth_plugin_settings_to_json_node (self->settings));
-  add_string (b, "ConfigDigest", self->config_digest);
-  add_string (b, "Manifest", self->manifest_digest);
+  berth_json_builder_set_string (b, "ConfigDigest", self->config_digest);
+  berth_json_builder_set_string (b, "Manifest", self->manifest_digest);
   json_builder_set_member_name (b, "Blobsums");
   json_builder_begin_array (b);
   for (guint i = 0; self->blobsums[i] != NULL; i++)
     json_builder_add_string_value (b, self->blobsums[i]);
   json_builder_end_array (b);
-  add_string (b, "ChainId", self->chain_id);
+  berth_json_builder_set_string (b, "ChainId", self->chain_id);
   json_builder_set_member_name (b, "RestartCount");
   json_builder_add_int_value (b, self->restart_count);
-  add_string (b, "LastExit", self->last_exit);
+  berth_json_builder_set_string (b, "LastExit", self->last_exit);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = berth_json_to_string (root, TRUE);

@@ -301,6 +301,50 @@ digest_string (EVP_MD_CTX *ctx)
   return g_string_free (s, FALSE);
 }
 
+static void
+layer_writer_init (LayerWriter *w,
+                   GOutputStream *out,
+                   EVP_MD_CTX *tar_hash,
+                   EVP_MD_CTX *blob_hash,
+                   guint8 *level_buf,
+                   GCancellable *cancellable)
+{
+  w->out = out;
+  w->cancellable = cancellable;
+  w->tar_hash = tar_hash;
+  w->blob_hash = blob_hash;
+  EVP_DigestInit_ex (tar_hash, EVP_sha256 (), NULL);
+  EVP_DigestInit_ex (blob_hash, EVP_sha256 (), NULL);
+  isal_deflate_init (&w->zs);
+  w->zs.level = 1;
+  w->zs.level_buf = level_buf;
+  w->zs.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
+  w->zs.gzip_flag = IGZIP_GZIP;
+  w->zs.next_out = w->buf;
+  w->zs.avail_out = sizeof w->buf;
+}
+
+/* ends the gzip stream (if all went well) and says what was made */
+static gboolean
+layer_writer_finish (LayerWriter *w, gboolean ok, BerthLayerBlob *blob, GError **error)
+{
+  if (ok && !deflate_some (w, NULL, 0, TRUE))
+    ok = FALSE;
+  if (ok && !flush_output (w))
+    ok = FALSE;
+  if (!ok)
+    {
+      if (w->error != NULL && error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&w->error));
+      g_clear_error (&w->error);
+      return FALSE;
+    }
+  blob->diff_id = digest_string (w->tar_hash);
+  blob->digest = digest_string (w->blob_hash);
+  blob->size = w->size;
+  return TRUE;
+}
+
 /**
  * berth_archive_write_layer:
  * @dir: the directory to pack (its contents, not itself)
@@ -337,19 +381,7 @@ berth_archive_write_layer (const gchar *dir,
       return FALSE;
     }
 
-  w.out = out;
-  w.cancellable = cancellable;
-  w.tar_hash = tar_hash;
-  w.blob_hash = blob_hash;
-  EVP_DigestInit_ex (tar_hash, EVP_sha256 (), NULL);
-  EVP_DigestInit_ex (blob_hash, EVP_sha256 (), NULL);
-  isal_deflate_init (&w.zs);
-  w.zs.level = 1;
-  w.zs.level_buf = level_buf;
-  w.zs.level_buf_size = ISAL_DEF_LVL1_DEFAULT;
-  w.zs.gzip_flag = IGZIP_GZIP;
-  w.zs.next_out = w.buf;
-  w.zs.avail_out = sizeof w.buf;
+  layer_writer_init (&w, out, tar_hash, blob_hash, level_buf, cancellable);
 
   a = archive_write_new ();
   archive_write_set_format_pax_restricted (a);
@@ -365,19 +397,121 @@ berth_archive_write_layer (const gchar *dir,
       ok = FALSE;
     }
   archive_write_free (a);
-  if (ok && !deflate_some (&w, NULL, 0, TRUE))
-    ok = FALSE;
-  if (ok && !flush_output (&w))
-    ok = FALSE;
-  if (!ok)
+  return layer_writer_finish (&w, ok, blob, error);
+}
+
+typedef struct
+{
+  GInputStream *in;
+  GCancellable *cancellable;
+  GError *error;
+  guint8 buf[128 * 1024];
+} LayerReader;
+
+static la_ssize_t
+archive_read_cb (struct archive *a, void *data, const void **buffer)
+{
+  LayerReader *r = data;
+  gssize n = g_input_stream_read (r->in, r->buf, sizeof r->buf, r->cancellable, &r->error);
+
+  if (n < 0)
     {
-      if (w.error != NULL && error != NULL && *error == NULL)
-        g_propagate_error (error, g_steal_pointer (&w.error));
-      g_clear_error (&w.error);
+      archive_set_error (a, EIO, "%s", r->error->message);
+      return -1;
+    }
+  *buffer = r->buf;
+  return n;
+}
+
+/* the decompressed bytes of @a's one raw entry, gzipped into @w */
+static gboolean
+recompress (struct archive *a, LayerWriter *w, guint64 max_bytes, GError **error)
+{
+  g_autofree guint8 *chunk = g_malloc (128 * 1024);
+  guint64 total = 0;
+  la_ssize_t n;
+
+  while ((n = archive_read_data (a, chunk, 128 * 1024)) > 0)
+    {
+      total += n;
+      if (max_bytes > 0 && total > max_bytes)
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                       "its tar is over the limit of %" G_GUINT64_FORMAT " bytes", max_bytes);
+          return FALSE;
+        }
+      EVP_DigestUpdate (w->tar_hash, chunk, n);
+      if (!deflate_some (w, chunk, n, FALSE))
+        return FALSE;
+    }
+  if (n < 0)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "cannot read it: %s",
+                   archive_error_string (a));
       return FALSE;
     }
-  blob->diff_id = digest_string (tar_hash);
-  blob->digest = digest_string (blob_hash);
-  blob->size = w.size;
+  if (total == 0)
+    {
+      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                           "it is empty, not a tar archive");
+      return FALSE;
+    }
   return TRUE;
+}
+
+/**
+ * berth_archive_compress_layer:
+ * @in: a tar, plain or compressed with anything libarchive reads (gzip,
+ *   zstd, xz, bzip2)
+ * @out: where the gzip-compressed tar goes
+ * @max_bytes: the most bytes the tar may have once decompressed; 0 for no limit
+ * @blob: (out caller-allocates): the blob's digest, diff ID and size
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes a layer blob of a root file system tar, as `docker import` does:
+ * the tar is kept byte for byte (its digest is the diff ID) and stored
+ * gzip-compressed. Whether it is a tar at all, and a safe one, is for the
+ * layer import to check.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+berth_archive_compress_layer (GInputStream *in,
+                              GOutputStream *out,
+                              guint64 max_bytes,
+                              BerthLayerBlob *blob,
+                              GCancellable *cancellable,
+                              GError **error)
+{
+  LayerWriter w = { 0 };
+  LayerReader r = { .in = in, .cancellable = cancellable };
+  g_autoptr(EVP_MD_CTX) tar_hash = EVP_MD_CTX_new ();
+  g_autoptr(EVP_MD_CTX) blob_hash = EVP_MD_CTX_new ();
+  g_autofree guint8 *level_buf = g_malloc (ISAL_DEF_LVL1_DEFAULT);
+  struct archive *a = archive_read_new ();
+  struct archive_entry *entry = NULL;
+  gboolean ok;
+
+  layer_writer_init (&w, out, tar_hash, blob_hash, level_buf, cancellable);
+  /* the compression is sniffed here, where the user hands berth a file, as
+   * docker import does; layers from registries are never sniffed */
+  archive_read_support_filter_all (a);
+  archive_read_support_format_raw (a);
+  ok = archive_read_open (a, &r, NULL, archive_read_cb, NULL) == ARCHIVE_OK
+       && archive_read_next_header (a, &entry) == ARCHIVE_OK;
+  if (!ok)
+    g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "cannot read it: %s",
+                 r.error != NULL ? r.error->message : archive_error_string (a));
+  else
+    ok = recompress (a, &w, max_bytes, error);
+  if (!ok && r.error != NULL && error != NULL && *error != NULL)
+    {
+      /* the stream's own error says more than libarchive's copy of it */
+      g_clear_error (error);
+      g_propagate_error (error, g_steal_pointer (&r.error));
+    }
+  g_clear_error (&r.error);
+  archive_read_free (a);
+  return layer_writer_finish (&w, ok, blob, error);
 }

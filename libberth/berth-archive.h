@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * @diff_id: sha256 of the tar inside it
  * @size: the blob's size in bytes
  *
- * What berth_archive_write_layer() made.
+ * What berth_archive_write_layer() or berth_archive_compress_layer() made.
  */
 typedef struct
 {
@@ -28,5 +28,11 @@ gboolean berth_archive_write_layer (const gchar *dir,
                                     BerthLayerBlob *blob,
                                     GCancellable *cancellable,
                                     GError **error);
+gboolean berth_archive_compress_layer (GInputStream *in,
+                                       GOutputStream *out,
+                                       guint64 max_bytes,
+                                       BerthLayerBlob *blob,
+                                       GCancellable *cancellable,
+                                       GError **error);
 
 G_END_DECLS

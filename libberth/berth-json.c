@@ -179,8 +179,9 @@ berth_json_to_dbus_variant (JsonNode *node)
       GVariantBuilder builder;
       g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
       for (GList *l = members; l != NULL; l = l->next)
-        g_variant_builder_add (&builder, "{sv}", (const gchar *)l->data,
-                               berth_json_to_dbus_variant (json_object_get_member (object, l->data)));
+        g_variant_builder_add (
+          &builder, "{sv}", (const gchar *)l->data,
+          berth_json_to_dbus_variant (json_object_get_member (object, l->data)));
       return g_variant_builder_end (&builder);
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
@@ -206,4 +207,104 @@ berth_json_to_dbus_variant (JsonNode *node)
       default:
         return g_variant_new_bytestring ("");
     }
+}
+
+/**
+ * berth_json_object_get_string:
+ * @object: a JSON object
+ * @name: a member's name
+ *
+ * Returns: (nullable): the member's value if it is a string, else %NULL
+ */
+const gchar *
+berth_json_object_get_string (JsonObject *object, const gchar *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/**
+ * berth_json_object_get_strv:
+ * @object: a JSON object
+ * @name: a member's name
+ * @error: return location for a #GError
+ *
+ * Reads an array of strings, as Docker's configs hold `Env` or `Cmd`.
+ * A missing or null member is %NULL without an error.
+ *
+ * Returns: (transfer full) (nullable): the strings
+ */
+GStrv
+berth_json_object_get_strv (JsonObject *object, const gchar *name, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                   "%s must be an array of strings", name);
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "%s[%u] must be a string",
+                       name, i);
+          return NULL;
+        }
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * berth_json_builder_set_string:
+ * @builder: a #JsonBuilder, in an object
+ * @name: the member's name
+ * @value: (nullable): its value; %NULL writes null
+ *
+ * Adds a string member.
+ */
+void
+berth_json_builder_set_string (JsonBuilder *builder, const gchar *name, const gchar *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * berth_json_builder_set_strv:
+ * @builder: a #JsonBuilder, in an object
+ * @name: the member's name
+ * @strv: (nullable): strings
+ *
+ * Adds an array of strings, or null for %NULL (as Go writes a nil slice).
+ */
+void
+berth_json_builder_set_strv (JsonBuilder *builder, const gchar *name, const gchar *const *strv)
+{
+  json_builder_set_member_name (builder, name);
+  if (strv == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
 }

@@ -10,7 +10,7 @@ packages="
   libjson-glib-dev libcap-dev
   libostree-dev ostree libarchive-dev libisal-dev libssl-dev libzstd-dev zstd
   runc crun busybox-static sshfs openssh-server openssh-client fuse3
-  libsoup-3.0-dev glib-networking docker-registry openssl libcrypt-dev
+  libsoup-3.0-dev glib-networking docker-registry skopeo openssl libcrypt-dev
   hyperfine clang-format bc procps dbus
 "
 

@@ -450,3 +450,70 @@ berth_test_run_with_input (BerthTestDaemon *d, const gchar *input, const gchar *
   g_test_message ("$ %s → %d\n%s%s", first_arg, r->status, r->out, r->err);
   return r;
 }
+static gboolean
+port_open (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_socket_client_set_enable_proxy (client, FALSE);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return conn != NULL;
+}
+
+/* a port on 127.0.0.1 nobody listens on, now */
+guint16
+berth_test_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) any = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/**
+ * berth_test_registry_start:
+ * @dir: where its storage, configuration and log go
+ *
+ * Returns: (transfer full): a real docker-registry on 127.0.0.1, listening
+ */
+BerthTestRegistry *
+berth_test_registry_start (const gchar *dir)
+{
+  BerthTestRegistry *r = g_new0 (BerthTestRegistry, 1);
+  guint16 port = berth_test_free_port ();
+  g_autofree gchar *yml_path = g_build_filename (dir, "registry.yml", NULL);
+  g_autofree gchar *log = g_build_filename (dir, "registry.log", NULL);
+  g_autofree gchar *yml
+    = g_strdup_printf ("version: 0.1\nlog:\n  level: warn\n"
+                       "storage:\n  filesystem:\n    rootdirectory: %s/registry\n"
+                       "http:\n  addr: 127.0.0.1:%u\n",
+                       dir, port);
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (yml_path, yml, -1, NULL));
+  g_subprocess_launcher_set_stdout_file_path (l, log);
+  g_subprocess_launcher_set_stderr_file_path (l, log);
+  r->proc = g_subprocess_launcher_spawn (l, &error, "docker-registry", "serve", yml_path, NULL);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 300 && !port_open (port); i++)
+    g_usleep (50000);
+  g_assert_true (port_open (port));
+  r->host = g_strdup_printf ("127.0.0.1:%u", port);
+  return r;
+}
+
+void
+berth_test_registry_stop (BerthTestRegistry *r)
+{
+  g_subprocess_send_signal (r->proc, SIGTERM);
+  g_subprocess_wait (r->proc, NULL, NULL);
+  g_object_unref (r->proc);
+  g_free (r->host);
+  g_free (r);
+}

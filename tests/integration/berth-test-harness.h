@@ -60,4 +60,16 @@ gchar *berth_test_run_ok (BerthTestDaemon *d, const gchar *first_arg, ...) G_GNU
 
 #define BERTH_TEST_AS_CALLER ((uid_t)-1)
 
+/* a real docker-registry on 127.0.0.1 (Debian package docker-registry) */
+typedef struct
+{
+  GSubprocess *proc;
+  gchar *host; /* 127.0.0.1:PORT */
+} BerthTestRegistry;
+
+guint16 berth_test_free_port (void);
+BerthTestRegistry *berth_test_registry_start (const gchar *dir);
+void berth_test_registry_stop (BerthTestRegistry *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTestRegistry, berth_test_registry_stop)
+
 G_END_DECLS

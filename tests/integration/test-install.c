@@ -10,74 +10,6 @@
 
 #include "berth-test-harness.h"
 
-typedef struct
-{
-  GSubprocess *proc;
-  gchar *host;
-} Registry;
-
-static gboolean
-port_open (guint16 port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
-  g_socket_client_set_enable_proxy (client, FALSE);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  return conn != NULL;
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                             G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) any = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static Registry *
-registry_start (const gchar *dir)
-{
-  Registry *r = g_new0 (Registry, 1);
-  guint16 port = free_port ();
-  g_autofree gchar *yml_path = g_build_filename (dir, "registry.yml", NULL);
-  g_autofree gchar *log = g_build_filename (dir, "registry.log", NULL);
-  g_autofree gchar *yml
-    = g_strdup_printf ("version: 0.1\nlog:\n  level: warn\n"
-                       "storage:\n  filesystem:\n    rootdirectory: %s/registry\n"
-                       "http:\n  addr: 127.0.0.1:%u\n",
-                       dir, port);
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (yml_path, yml, -1, NULL));
-  g_subprocess_launcher_set_stdout_file_path (l, log);
-  g_subprocess_launcher_set_stderr_file_path (l, log);
-  r->proc = g_subprocess_launcher_spawn (l, &error, "docker-registry", "serve", yml_path, NULL);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 300 && !port_open (port); i++)
-    g_usleep (50000);
-  g_assert_true (port_open (port));
-  r->host = g_strdup_printf ("127.0.0.1:%u", port);
-  return r;
-}
-
-static void
-registry_stop (Registry *r)
-{
-  g_subprocess_send_signal (r->proc, SIGTERM);
-  g_subprocess_wait (r->proc, NULL, NULL);
-  g_object_unref (r->proc);
-  g_free (r->host);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Registry, registry_stop)
-
 static gboolean
 can_run (void)
 {
@@ -186,7 +118,7 @@ stall_accept (gpointer data)
 }
 
 static StallProxy *
-stall_proxy_start (Registry *reg, gsize limit)
+stall_proxy_start (BerthTestRegistry *reg, gsize limit)
 {
   StallProxy *proxy = g_new0 (StallProxy, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -269,7 +201,10 @@ assert_wrong_grant_refused (BerthTestDaemon *d, const gchar *ref)
 /* the Install after a Privileges call installs what Privileges saw, even
  * when the tag moves in between (docker resolves again) */
 static void
-assert_install_pinned (BerthTestDaemon *d, Registry *reg, const gchar *v1_dir, const gchar *v2_dir)
+assert_install_pinned (BerthTestDaemon *d,
+                       BerthTestRegistry *reg,
+                       const gchar *v1_dir,
+                       const gchar *v2_dir)
 {
   g_autofree gchar *pin = g_strdup_printf ("%s/berth/pin:1", reg->host);
   g_autoptr(GError) error = NULL;
@@ -348,7 +283,7 @@ assert_progress (const gchar *out,
 /* on a terminal, docker's way: one line per blob rewritten in place, with
  * a bar when the terminal is wider than 110 columns */
 static void
-assert_terminal_progress (BerthTestDaemon *d, Registry *reg, const gchar *dir)
+assert_terminal_progress (BerthTestDaemon *d, BerthTestRegistry *reg, const gchar *dir)
 {
   g_autofree gchar *ref = g_strdup_printf ("%s/berth/terminal:1", reg->host);
   g_autofree gchar *command
@@ -378,7 +313,7 @@ static void
 test_install_cancel (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
   g_autofree gchar *ref = NULL;
   g_autofree gchar *slow = NULL;
@@ -392,7 +327,7 @@ test_install_cancel (void)
   if (!can_run ())
     return;
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
   ref = g_strdup_printf ("%s/berth/cancel:1", reg->host);
   g_free (berth_test_run_ok (d, "plugin", "create", ref, dir, NULL));
   g_free (berth_test_run_ok (d, "plugin", "push", ref, NULL));
@@ -425,7 +360,7 @@ static void
 test_push_install (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
   g_autofree gchar *ref = NULL;
   g_autofree gchar *push_out = NULL;
@@ -438,7 +373,7 @@ test_push_install (void)
   if (!can_run ())
     return;
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
   state_dir = g_build_filename (d->tmp, "state", NULL);
   keys_dir = g_build_filename (d->tmp, "keys", NULL);
   ref = g_strdup_printf ("%s/berth/sshfs:1.0", reg->host);
@@ -669,7 +604,7 @@ static void
 test_install_errors (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   g_autoptr(BerthTestResult) r = NULL;
   g_autofree gchar *missing = NULL;
   g_autofree gchar *nobody = NULL;
@@ -678,7 +613,7 @@ test_install_errors (void)
   if (!can_run ())
     return;
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
 
   /* a plugin the registry does not have */
   missing = g_strdup_printf ("%s/no/such:1", reg->host);
@@ -689,7 +624,7 @@ test_install_errors (void)
   g_clear_pointer (&r, berth_test_result_free);
 
   /* a registry that is not there: said, not an empty privilege list */
-  closed = free_port ();
+  closed = berth_test_free_port ();
   nobody = g_strdup_printf ("127.0.0.1:%u/a/b:1", closed);
   r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "install", nobody, NULL);
   g_assert_cmpint (r->status, ==, 1);
@@ -727,7 +662,7 @@ test_install_errors (void)
 
 /* the media types of a manifest in the registry: "manifest config layer..." */
 static gchar *
-media_types (Registry *reg, const gchar *repo, const gchar *tag)
+media_types (BerthTestRegistry *reg, const gchar *repo, const gchar *tag)
 {
   g_autofree gchar *url = g_strdup_printf ("http://%s/v2/%s/manifests/%s", reg->host, repo, tag);
   g_autofree gchar *python = g_find_program_in_path ("python3");
@@ -751,7 +686,7 @@ static void
 test_docker_interop (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autoptr(Registry) reg = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
   const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
   g_autofree gchar *dockerd = g_find_program_in_path ("dockerd");
   g_autofree gchar *docker = g_find_program_in_path ("docker");
@@ -775,7 +710,7 @@ test_docker_interop (void)
       return;
     }
   d = berth_test_daemon_start_built ();
-  reg = registry_start (d->tmp);
+  reg = berth_test_registry_start (d->tmp);
   sock = g_build_filename (d->tmp, "docker.sock", NULL);
   host = g_strdup_printf ("unix://%s", sock);
   data_root = g_build_filename (d->tmp, "docker-data", NULL);
