@@ -541,6 +541,41 @@ berth_natural_compare (const gchar *a, const gchar *b)
   return *a == '\0' ? (*b == '\0' ? 0 : -1) : 1;
 }
 
+/**
+ * berth_human_duration:
+ * @seconds: how long
+ *
+ * Returns: (transfer full): docker's `units.HumanDuration`: `Less than a
+ *   second`, `3 minutes`, `About an hour`, `5 days`, `2 weeks`, `3 months`
+ */
+gchar *
+berth_human_duration (gint64 seconds)
+{
+  gint64 hours = (seconds + 1800) / 3600;
+
+  if (seconds < 1)
+    return g_strdup ("Less than a second");
+  if (seconds == 1)
+    return g_strdup ("1 second");
+  if (seconds < 60)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " seconds", seconds);
+  if (seconds / 60 == 1)
+    return g_strdup ("About a minute");
+  if (seconds < 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " minutes", seconds / 60);
+  if (hours == 1)
+    return g_strdup ("About an hour");
+  if (hours < 48)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " hours", hours);
+  if (hours < 24 * 7 * 2)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " days", hours / 24);
+  if (hours < 24 * 30 * 2)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " weeks", hours / 24 / 7);
+  if (hours < 24 * 365 * 2)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " months", hours / 24 / 30);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " years", hours / 24 / 365);
+}
+
 /* docker's units.HumanSize: four significant digits, 1000-based units */
 gchar *
 berth_human_size (guint64 bytes)

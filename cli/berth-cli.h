@@ -52,6 +52,10 @@ extern const BerthCommand berth_cmd_volume[];
 extern const BerthCommand berth_cmd_image[];
 gint berth_cmd_images (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_rmi (BerthCli *cli, gint argc, gchar **argv);
+extern const BerthCommand berth_cmd_container[];
+gint berth_cmd_run (BerthCli *cli, gint argc, gchar **argv);
+gint berth_cmd_ps (BerthCli *cli, gint argc, gchar **argv);
+gint berth_cmd_rm (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_version (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_login (BerthCli *cli, gint argc, gchar **argv);
 gint berth_cmd_logout (BerthCli *cli, gint argc, gchar **argv);
@@ -122,5 +126,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTable, berth_table_free)
 gint berth_natural_compare (const gchar *a, const gchar *b);
 gchar *berth_human_size (guint64 bytes);
 gchar *berth_human_size_precision (guint64 bytes, gint precision);
+gchar *berth_human_duration (gint64 seconds);
 
 G_END_DECLS

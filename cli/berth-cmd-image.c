@@ -114,35 +114,6 @@ image_import (BerthCli *cli, gint argc, gchar **argv)
 
 /* ---- ls ----------------------------------------------------------------- */
 
-/* docker's units.HumanDuration */
-static gchar *
-human_duration (gint64 seconds)
-{
-  gint64 minutes = seconds / 60, hours = (seconds + 1800) / 3600;
-
-  if (seconds < 1)
-    return g_strdup ("Less than a second");
-  if (seconds == 1)
-    return g_strdup ("1 second");
-  if (seconds < 60)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " seconds", seconds);
-  if (minutes == 1)
-    return g_strdup ("About a minute");
-  if (minutes < 60)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " minutes", minutes);
-  if (hours == 1)
-    return g_strdup ("About an hour");
-  if (hours < 48)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " hours", hours);
-  if (hours < 24 * 7 * 2)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " days", hours / 24);
-  if (hours < 24 * 30 * 2)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " weeks", hours / 24 / 7);
-  if (hours < 24 * 365 * 2)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " months", hours / 24 / 30);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " years", seconds / 3600 / 24 / 365);
-}
-
 /* one line of `image ls`: an image under one of its names */
 typedef struct
 {
@@ -232,7 +203,8 @@ static GVariant *
 image_row_variant (ImageRow *row, gboolean no_trunc)
 {
   g_autofree gchar *id = image_id_text (row->id, no_trunc);
-  g_autofree gchar *since = human_duration (g_get_real_time () / G_USEC_PER_SEC - row->created);
+  g_autofree gchar *since
+    = berth_human_duration (g_get_real_time () / G_USEC_PER_SEC - row->created);
   g_autofree gchar *ago = g_strconcat (since, " ago", NULL);
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (row->created);
   g_autofree gchar *at = g_date_time_format (when, "%Y-%m-%d %H:%M:%S +0000 UTC");
@@ -295,7 +267,8 @@ print_table (GArray *rows, gboolean no_trunc, gboolean digests, GString *out)
     {
       ImageRow *row = &g_array_index (rows, ImageRow, i);
       g_autofree gchar *id = image_id_text (row->id, no_trunc);
-      g_autofree gchar *since = human_duration (g_get_real_time () / G_USEC_PER_SEC - row->created);
+      g_autofree gchar *since
+        = berth_human_duration (g_get_real_time () / G_USEC_PER_SEC - row->created);
       g_autofree gchar *ago = g_strconcat (since, " ago", NULL);
       g_autofree gchar *size = berth_human_size_precision (row->size, 3);
       if (digests)

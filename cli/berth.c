@@ -8,12 +8,16 @@
 #include "berth-cli.h"
 
 static const BerthCommand commands[] = {
+  { "container", "Manage containers", NULL, berth_cmd_container },
   { "image", "Manage images", NULL, berth_cmd_image },
   { "images", "List images", berth_cmd_images, NULL },
   { "login", "Log in to a registry", berth_cmd_login, NULL },
   { "logout", "Log out from a registry", berth_cmd_logout, NULL },
   { "plugin", "Manage plugins", NULL, berth_cmd_plugin },
+  { "ps", "List containers", berth_cmd_ps, NULL },
+  { "rm", "Remove one or more containers", berth_cmd_rm, NULL },
   { "rmi", "Remove one or more images", berth_cmd_rmi, NULL },
+  { "run", "Create and run a new container from an image", berth_cmd_run, NULL },
   { "system", "Manage berthd", NULL, berth_cmd_system },
   { "version", "Show the berth version information", berth_cmd_version, NULL },
   { "volume", "Manage volumes", NULL, berth_cmd_volume },

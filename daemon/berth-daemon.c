@@ -12,6 +12,7 @@
 #include "berth-dbus-generated.h"
 #include "berth-dbus-images.h"
 #include "berth-dbus-plugins.h"
+#include "berth-dbus-containers.h"
 #include "berth-dbus-volumes.h"
 #include "berth-log.h"
 
@@ -41,6 +42,7 @@ struct _BerthDaemon
   BerthDBusPlugins *plugins;
   BerthDBusVolumes *volumes; /* NULL without a volume module */
   BerthDBusImages *images;
+  BerthDBusContainers *containers;
   GDBusServer *server;
   GDBusAuthObserver *observer;
   gchar *address;
@@ -276,6 +278,7 @@ berth_daemon_finalize (GObject *object)
     g_signal_handlers_disconnect_by_data (berth_engine_get_volume_service (self->engine), self);
   g_clear_pointer (&self->volumes, berth_dbus_volumes_free);
   g_clear_pointer (&self->images, berth_dbus_images_free);
+  g_clear_pointer (&self->containers, berth_dbus_containers_free);
   g_clear_pointer (&self->plugins, berth_dbus_plugins_free);
   g_clear_object (&self->manager);
   g_clear_object (&self->engine);
@@ -334,6 +337,7 @@ berth_daemon_new (BerthEngine *engine)
   update_counts (self);
   self->plugins = berth_dbus_plugins_new (engine, authorize_change, self);
   self->images = berth_dbus_images_new (engine, authorize_change, self);
+  self->containers = berth_dbus_containers_new (engine, authorize_change, self);
   if (berth_engine_get_volume_service (engine) != NULL)
     {
       BerthVolumeService *service = berth_engine_get_volume_service (engine);
@@ -359,6 +363,7 @@ export_on (BerthDaemon *self, GDBusConnection *connection, GError **error)
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
                                            BERTH_DBUS_PATH, error)
          && berth_dbus_plugins_export (self->plugins, connection, error)
+         && berth_dbus_containers_export (self->containers, connection, error)
          && (self->volumes == NULL || berth_dbus_volumes_export (self->volumes, connection, error))
          && berth_dbus_images_export (self->images, connection, error);
 }
@@ -375,6 +380,7 @@ on_connection_closed (GDBusConnection *connection,
   g_dbus_interface_skeleton_unexport_from_connection (G_DBUS_INTERFACE_SKELETON (self->manager),
                                                       connection);
   berth_dbus_plugins_unexport (self->plugins, connection);
+  berth_dbus_containers_unexport (self->containers, connection);
   if (self->volumes != NULL)
     berth_dbus_volumes_unexport (self->volumes, connection);
   berth_dbus_images_unexport (self->images, connection);

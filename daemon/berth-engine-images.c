@@ -216,25 +216,6 @@ berth_engine_find_image (BerthEngine *self, const gchar *ref_or_id, GError **err
   return NULL;
 }
 
-/**
- * berth_engine_image_in_use:
- * @self: a #BerthEngine
- * @image: an image
- * @out_holder: (out) (optional): what uses it, e.g. `container 4f2a…`
- *
- * The hook `berth run` fills: an image a container was made from cannot
- * be removed while that container exists. No container uses any yet.
- *
- * Returns: %TRUE if something uses @image
- */
-gboolean
-berth_engine_image_in_use (BerthEngine *self, BerthImage *image, gchar **out_holder)
-{
-  if (out_holder != NULL)
-    *out_holder = NULL;
-  return FALSE;
-}
-
 /* ---- records ------------------------------------------------------------ */
 
 /* @image takes @tag (a full reference), which no other image keeps: the

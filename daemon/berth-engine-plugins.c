@@ -1663,6 +1663,12 @@ berth_engine_snapshotter (BerthEngine *self)
   return engine_snapshotter (self);
 }
 
+BerthRuntime *
+berth_engine_runtime (BerthEngine *self)
+{
+  return engine_runtime (self);
+}
+
 static void
 on_disabled_for_remove (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1990,6 +1996,7 @@ berth_engine_plugins_startup (BerthEngine *self, GError **error)
       if (berth_plugin_get_enabled (plugin) || berth_plugin_get_chain_id (plugin) != NULL)
         g_ptr_array_add (keep, (gpointer)berth_plugin_get_id (plugin));
     }
+  berth_engine_add_container_snapshots (self, keep);
   g_ptr_array_add (keep, NULL);
   if (snapshotter != NULL)
     {

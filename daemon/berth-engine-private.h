@@ -21,10 +21,12 @@ struct _BerthEngine
   GHashTable *runs;
   /* content-store writes happen one at a time, off the main thread */
   GMutex storage_lock;
-  GHashTable *pending_roots; /* root → holds: stored, not yet recorded; storage_lock */
-  gchar *runtime_error;      /* why the runtime cannot run containers, if it cannot */
-  GHashTable *resolved;      /* full reference → manifest a Privileges call resolved */
-  GHashTable *images;        /* ID → BerthImage (berth-engine-images.c) */
+  GHashTable *pending_roots;  /* root → holds: stored, not yet recorded; storage_lock */
+  gchar *runtime_error;       /* why the runtime cannot run containers, if it cannot */
+  GHashTable *resolved;       /* full reference → manifest a Privileges call resolved */
+  GHashTable *images;         /* ID → BerthImage (berth-engine-images.c) */
+  GHashTable *containers;     /* id → BerthContainer */
+  GHashTable *container_runs; /* id → the live side of a running container */
 };
 
 gboolean berth_engine_plugins_startup (BerthEngine *self, GError **error);
@@ -32,6 +34,11 @@ void berth_engine_plugins_shutdown (BerthEngine *self);
 void berth_engine_plugins_init (BerthEngine *self);
 void berth_engine_plugins_finalize (BerthEngine *self);
 void berth_engine_registry_init (BerthEngine *self);
+void berth_engine_containers_init (BerthEngine *self);
+void berth_engine_containers_finalize (BerthEngine *self);
+gboolean berth_engine_containers_startup (BerthEngine *self, GError **error);
+void berth_engine_add_container_snapshots (BerthEngine *self, GPtrArray *keep);
+BerthRuntime *berth_engine_runtime (BerthEngine *self);
 void berth_engine_registry_finalize (BerthEngine *self);
 
 BerthContentStore *berth_engine_content_store (BerthEngine *self);

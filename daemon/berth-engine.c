@@ -27,6 +27,7 @@ berth_engine_finalize (GObject *object)
   berth_engine_plugins_finalize (self);
   berth_engine_registry_finalize (self);
   berth_engine_images_finalize (self);
+  berth_engine_containers_finalize (self);
   g_clear_object (&self->modules);
   g_clear_object (&self->paths);
   g_clear_pointer (&self->config, g_key_file_unref);
@@ -66,6 +67,7 @@ berth_engine_init (BerthEngine *self)
   berth_engine_plugins_init (self);
   berth_engine_registry_init (self);
   berth_engine_images_init (self);
+  berth_engine_containers_init (self);
 }
 
 /**
@@ -202,7 +204,9 @@ berth_engine_startup (BerthEngine *self, GCancellable *cancellable, GError **err
   if (berth_engine_get_volume_service (self) != NULL)
     berth_volume_service_set_plugin_lookup (berth_engine_get_volume_service (self),
                                             volume_plugin_lookup, self, NULL);
-  return berth_engine_plugins_startup (self, error) && berth_engine_images_startup (self, error);
+  /* containers first: their snapshots are kept when the plugins' are restored */
+  return berth_engine_containers_startup (self, error) && berth_engine_plugins_startup (self, error)
+         && berth_engine_images_startup (self, error);
 }
 
 /**

@@ -154,4 +154,54 @@ gboolean berth_engine_remove_image (BerthEngine *self,
                                     GStrv *out_deleted,
                                     GError **error);
 
+/* berth run */
+typedef struct _BerthContainer BerthContainer;
+
+/**
+ * BerthRunOptions:
+ * @image: the image, as a reference or an ID
+ * @cmd: (nullable): the command; else the image's Cmd (after its Entrypoint)
+ * @env: (nullable): `KEY=VALUE` entries over the image's Env
+ * @volumes: (nullable): `-v` specs: `NAME:/path[:ro]` or `/host:/path[:ro]`
+ * @workdir: (nullable): else the image's WorkingDir
+ * @user: (nullable): `user[:group]`, else the image's User
+ * @name: (nullable): else one is made up
+ * @network: (nullable): `none` (the default) or `host`
+ * @auto_remove: remove the container when it ends
+ * @fds: the process's stdin, stdout and stderr; -1 for /dev/null
+ */
+typedef struct
+{
+  const gchar *image;
+  const gchar *const *cmd;
+  const gchar *const *env;
+  const gchar *const *volumes;
+  const gchar *workdir;
+  const gchar *user;
+  const gchar *name;
+  const gchar *network;
+  gboolean auto_remove;
+  gint fds[3];
+} BerthRunOptions;
+
+void berth_engine_run_async (BerthEngine *self,
+                             const BerthRunOptions *options,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+gint
+berth_engine_run_finish (BerthEngine *self, GAsyncResult *result, gchar **out_id, GError **error);
+GPtrArray *berth_engine_list_containers (BerthEngine *self);
+BerthContainer *berth_engine_find_container (BerthEngine *self, const gchar *name, GError **error);
+gboolean berth_engine_remove_container (BerthEngine *self,
+                                        const gchar *name,
+                                        gboolean force,
+                                        GError **error);
+gboolean berth_engine_parse_volume_spec (const gchar *spec,
+                                         gchar **out_volume,
+                                         gchar **out_source,
+                                         gchar **out_destination,
+                                         gboolean *out_readonly,
+                                         GError **error);
+
 G_END_DECLS

@@ -190,8 +190,8 @@ berth_json_append_variant (GString *out, GVariant *value, gboolean pretty, guint
       case G_VARIANT_CLASS_DICT_ENTRY:
         {
           /* an empty byte string stands for null where D-Bus has none */
-          if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING) &&
-              g_variant_n_children (value) == 0)
+          if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING)
+              && g_variant_n_children (value) == 0)
             {
               g_string_append (out, "null");
               return;

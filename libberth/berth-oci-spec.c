@@ -548,13 +548,21 @@ add_device_rule (JsonBuilder *builder, const DeviceRule *rule)
   json_builder_end_object (builder);
 }
 
+/* which of the host's namespaces a container shares */
+typedef struct
+{
+  gboolean network;
+  gboolean pid;
+  gboolean ipc;
+  gboolean all_devices;
+} HostShares;
+
 static void
 add_linux (JsonBuilder *builder,
-           BerthPluginConfig *config,
+           const HostShares *host,
            GPtrArray *devices,
            gboolean rshared_rootfs)
 {
-  const gchar *network = berth_plugin_config_get_network_type (config);
   g_auto(GStrv) masked = build_masked_paths ();
 
   json_builder_set_member_name (builder, "linux");
@@ -564,7 +572,7 @@ add_linux (JsonBuilder *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "devices");
   json_builder_begin_array (builder);
-  if (berth_plugin_config_get_allow_all_devices (config))
+  if (host->all_devices)
     {
       const DeviceRule all = { TRUE, 0, -1, -1 };
       add_device_rule (builder, &all);
@@ -594,11 +602,7 @@ add_linux (JsonBuilder *builder,
   for (guint i = 0; i < 5; i++)
     {
       static const gchar *const types[] = { "mount", "network", "uts", "pid", "ipc" };
-      if (i == 1 && g_strcmp0 (network, "host") == 0)
-        continue;
-      if (i == 3 && berth_plugin_config_get_pid_host (config))
-        continue;
-      if (i == 4 && berth_plugin_config_get_ipc_host (config))
+      if ((i == 1 && host->network) || (i == 3 && host->pid) || (i == 4 && host->ipc))
         continue;
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "type");
@@ -760,7 +764,101 @@ berth_oci_spec_new_for_plugin (BerthPluginConfig *config,
   json_builder_end_object (builder);
 
   add_mounts (builder, mounts);
-  add_linux (builder, config, devices, propagated_mount != NULL && propagated_mount[0] != '\0');
+  {
+    const HostShares host = {
+      .network = g_strcmp0 (network, "host") == 0,
+      .pid = berth_plugin_config_get_pid_host (config),
+      .ipc = berth_plugin_config_get_ipc_host (config),
+      .all_devices = berth_plugin_config_get_allow_all_devices (config),
+    };
+    add_linux (builder, &host, devices, propagated_mount != NULL && propagated_mount[0] != '\0');
+  }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/**
+ * berth_oci_spec_new_for_container:
+ * @container: what to run and where
+ * @error: return location for a #GError
+ *
+ * Generates the OCI runtime spec for a `berth run` process with Docker's
+ * default confinement for containers (moby's DefaultLinuxSpec): the default
+ * capabilities only, the default device rules, masked and read-only /proc
+ * and /sys paths, its own mount, UTS, PID and IPC namespaces, and its own
+ * network namespace unless @container shares the host's. Binds follow the
+ * default mounts, in order.
+ *
+ * Returns: (transfer full): the spec
+ */
+JsonNode *
+berth_oci_spec_new_for_container (const BerthOciContainer *container, GError **error)
+{
+  g_autoptr(GPtrArray) mounts = g_ptr_array_new_with_free_func ((GDestroyNotify)spec_mount_free);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify)spec_device_free);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const HostShares host = { .network = container->network_host };
+
+  g_return_val_if_fail (container->rootfs != NULL, NULL);
+  g_return_val_if_fail (container->args != NULL && container->args[0] != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (default_mounts); i++)
+    add_mount (mounts, default_mounts[i].destination, default_mounts[i].type,
+               default_mounts[i].source, default_mounts[i].options);
+  for (guint i = 0; i < container->n_binds; i++)
+    {
+      const BerthOciBind *bind = &container->binds[i];
+      if (!g_path_is_absolute (bind->destination))
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                       "invalid mount path: '%s' mount path must be absolute", bind->destination);
+          return NULL;
+        }
+      add_mount (mounts, bind->destination, "bind", bind->source,
+                 bind->readonly ? (const gchar *const[]){ "rbind", "rprivate", "ro", NULL }
+                                : (const gchar *const[]){ "rbind", "rprivate", NULL });
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ociVersion");
+  json_builder_add_string_value (builder, OCI_VERSION);
+
+  json_builder_set_member_name (builder, "process");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "terminal");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "user");
+  json_builder_begin_object (builder);
+  add_uint_member (builder, "uid", container->uid);
+  add_uint_member (builder, "gid", container->gid);
+  json_builder_end_object (builder);
+  add_string_array (builder, "args", container->args);
+  add_string_array (builder, "env", container->env);
+  json_builder_set_member_name (builder, "cwd");
+  json_builder_add_string_value (builder, container->cwd != NULL ? container->cwd : "/");
+  json_builder_set_member_name (builder, "capabilities");
+  json_builder_begin_object (builder);
+  add_string_array (builder, "bounding", default_capabilities);
+  add_string_array (builder, "effective", default_capabilities);
+  add_string_array (builder, "permitted", default_capabilities);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "root");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, container->rootfs);
+  json_builder_set_member_name (builder, "readonly");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_end_object (builder);
+  if (container->hostname != NULL)
+    {
+      json_builder_set_member_name (builder, "hostname");
+      json_builder_add_string_value (builder, container->hostname);
+    }
+
+  add_mounts (builder, mounts);
+  add_linux (builder, &host, devices, FALSE);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -23,6 +23,49 @@ JsonNode *berth_oci_spec_new_for_plugin (BerthPluginConfig *config,
                                          const gchar *socket_dir,
                                          const gchar *propagated_mount_dir,
                                          GError **error);
+/**
+ * BerthOciBind:
+ * @destination: where the container sees it; absolute
+ * @source: the host path
+ * @readonly: mounted read-only
+ */
+typedef struct
+{
+  const gchar *destination;
+  const gchar *source;
+  gboolean readonly;
+} BerthOciBind;
+
+/**
+ * BerthOciContainer:
+ * @rootfs: the root file system on the host
+ * @args: the process and its arguments
+ * @env: `KEY=VALUE` entries
+ * @cwd: (nullable): the working directory, `/` if %NULL
+ * @uid: the user
+ * @gid: the group
+ * @hostname: (nullable): the UTS host name
+ * @network_host: share the host's network namespace
+ * @binds: (array length=n_binds): host paths bound into the container
+ * @n_binds: how many
+ *
+ * A `berth run` process.
+ */
+typedef struct
+{
+  const gchar *rootfs;
+  const gchar *const *args;
+  const gchar *const *env;
+  const gchar *cwd;
+  guint32 uid;
+  guint32 gid;
+  const gchar *hostname;
+  gboolean network_host;
+  const BerthOciBind *binds;
+  guint n_binds;
+} BerthOciContainer;
+
+JsonNode *berth_oci_spec_new_for_container (const BerthOciContainer *container, GError **error);
 gboolean berth_oci_spec_write_bundle (JsonNode *spec,
                                       const gchar *bundle_dir,
                                       GCancellable *cancellable,

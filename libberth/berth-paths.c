@@ -41,6 +41,7 @@ static const struct
   [BERTH_PATH_TMP] = { BERTH_PATH_ROOT, "tmp" },
   [BERTH_PATH_PLUGIN_SOCKETS] = { BERTH_PATH_RUN_DIR, "plugins" },
   [BERTH_PATH_IMAGES] = { BERTH_PATH_ROOT, "images" },
+  [BERTH_PATH_CONTAINERS] = { BERTH_PATH_ROOT, "containers" },
 };
 
 static void

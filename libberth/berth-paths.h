@@ -23,6 +23,7 @@ G_DECLARE_FINAL_TYPE (BerthPaths, berth_paths, BERTH, PATHS, GObject)
  * @BERTH_PATH_TMP: scratch space on the state root's file system, `<root>/tmp`
  * @BERTH_PATH_PLUGIN_SOCKETS: per-plugin socket directories, `<run-dir>/plugins`
  * @BERTH_PATH_IMAGES: image records, `<root>/images`
+ * @BERTH_PATH_CONTAINERS: `berth run` container records, `<root>/containers`
  *
  * Every directory berthd reads or writes comes from one of these.
  */
@@ -41,6 +42,7 @@ typedef enum
   BERTH_PATH_TMP,
   BERTH_PATH_PLUGIN_SOCKETS,
   BERTH_PATH_IMAGES,
+  BERTH_PATH_CONTAINERS,
   BERTH_PATH_LAST /*< skip >*/
 } BerthPathKind;
 

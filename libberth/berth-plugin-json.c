@@ -261,13 +261,12 @@ node_is_string (JsonNode *node)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
-static gboolean
-read_members (BerthPluginJsonReader *reader,
-              JsonNode *node,
-              const gchar *path,
-              const BerthPluginJsonField *fields,
-              gpointer base,
-              GError **error);
+static gboolean read_members (BerthPluginJsonReader *reader,
+                              JsonNode *node,
+                              const gchar *path,
+                              const BerthPluginJsonField *fields,
+                              gpointer base,
+                              GError **error);
 
 /* Go decodes a slice into the existing one: element i of the old slice is
  * reused (and so merged into) when a repeated key brings a new array; null

@@ -59,8 +59,13 @@ berth_runtime_check (BerthRuntime *self, GCancellable *cancellable, GError **err
  * Returns: %TRUE if the container's process runs
  */
 gboolean
-berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_dir, gint stdio_fd,
-                     GPid *out_pid, GCancellable *cancellable, GError **error)
+berth_runtime_start (BerthRuntime *self,
+                     const gchar *id,
+                     const gchar *bundle_dir,
+                     gint stdio_fd,
+                     GPid *out_pid,
+                     GCancellable *cancellable,
+                     GError **error)
 {
   BerthRuntimeInterface *iface;
   g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
@@ -68,6 +73,40 @@ berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_di
   iface = BERTH_RUNTIME_GET_IFACE (self);
   BERTH_IFACE_DISPATCH (iface, start, self, error, FALSE);
   return iface->start (self, id, bundle_dir, stdio_fd, out_pid, cancellable, error);
+}
+
+/**
+ * berth_runtime_start_stdio:
+ * @self: a #BerthRuntime
+ * @id: the container's ID
+ * @bundle_dir: an OCI bundle (config.json and its root)
+ * @stdin_fd: the container's stdin, or -1 for /dev/null
+ * @stdout_fd: its stdout, or -1 for /dev/null
+ * @stderr_fd: its stderr, or -1 for /dev/null
+ * @out_pid: (out) (optional): the container's first process
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the container's process runs
+ */
+gboolean
+berth_runtime_start_stdio (BerthRuntime *self,
+                           const gchar *id,
+                           const gchar *bundle_dir,
+                           gint stdin_fd,
+                           gint stdout_fd,
+                           gint stderr_fd,
+                           GPid *out_pid,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  BerthRuntimeInterface *iface;
+  g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
+  g_return_val_if_fail (id != NULL && bundle_dir != NULL, FALSE);
+  iface = BERTH_RUNTIME_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, start_stdio, self, error, FALSE);
+  return iface->start_stdio (self, id, bundle_dir, stdin_fd, stdout_fd, stderr_fd, out_pid,
+                             cancellable, error);
 }
 
 /**
@@ -83,8 +122,12 @@ berth_runtime_start (BerthRuntime *self, const gchar *id, const gchar *bundle_di
  * Returns: %TRUE if the runtime could be asked
  */
 gboolean
-berth_runtime_state (BerthRuntime *self, const gchar *id, BerthRuntimeStatus *out_status,
-                     GPid *out_pid, GCancellable *cancellable, GError **error)
+berth_runtime_state (BerthRuntime *self,
+                     const gchar *id,
+                     BerthRuntimeStatus *out_status,
+                     GPid *out_pid,
+                     GCancellable *cancellable,
+                     GError **error)
 {
   BerthRuntimeInterface *iface;
   g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
@@ -105,8 +148,8 @@ berth_runtime_state (BerthRuntime *self, const gchar *id, BerthRuntimeStatus *ou
  * Returns: %TRUE if the signal was sent
  */
 gboolean
-berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable,
-                    GError **error)
+berth_runtime_kill (
+  BerthRuntime *self, const gchar *id, gint signum, GCancellable *cancellable, GError **error)
 {
   BerthRuntimeInterface *iface;
   g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
@@ -127,8 +170,8 @@ berth_runtime_kill (BerthRuntime *self, const gchar *id, gint signum, GCancellab
  * Returns: %TRUE if the runtime forgot the container (or never knew it)
  */
 gboolean
-berth_runtime_delete (BerthRuntime *self, const gchar *id, gboolean force,
-                      GCancellable *cancellable, GError **error)
+berth_runtime_delete (
+  BerthRuntime *self, const gchar *id, gboolean force, GCancellable *cancellable, GError **error)
 {
   BerthRuntimeInterface *iface;
   g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);

@@ -38,6 +38,9 @@ typedef enum
  * @delete: forgets a stopped container (or, with @force, a running one,
  *   killing it) and removes its runtime state
  * @list: the IDs of the containers the runtime knows under berth's state
+ * @start_stdio: as @start, with the container's stdin, stdout and stderr
+ *   each given (-1 for /dev/null): a `berth run` hands the caller's own
+ *   descriptors to the container
  *
  * Runs containers (plugins, and `berth run` processes) with an OCI runtime.
  */
@@ -65,9 +68,18 @@ struct _BerthRuntimeInterface
   gboolean (*delete) (
     BerthRuntime *self, const gchar *id, gboolean force, GCancellable *cancellable, GError **error);
   GStrv (*list) (BerthRuntime *self, GCancellable *cancellable, GError **error);
+  gboolean (*start_stdio) (BerthRuntime *self,
+                           const gchar *id,
+                           const gchar *bundle_dir,
+                           gint stdin_fd,
+                           gint stdout_fd,
+                           gint stderr_fd,
+                           GPid *out_pid,
+                           GCancellable *cancellable,
+                           GError **error);
 
   /*< private >*/
-  gpointer padding[16];
+  gpointer padding[15];
 };
 
 const gchar *berth_runtime_get_name (BerthRuntime *self);
@@ -79,6 +91,15 @@ gboolean berth_runtime_start (BerthRuntime *self,
                               GPid *out_pid,
                               GCancellable *cancellable,
                               GError **error);
+gboolean berth_runtime_start_stdio (BerthRuntime *self,
+                                    const gchar *id,
+                                    const gchar *bundle_dir,
+                                    gint stdin_fd,
+                                    gint stdout_fd,
+                                    gint stderr_fd,
+                                    GPid *out_pid,
+                                    GCancellable *cancellable,
+                                    GError **error);
 gboolean berth_runtime_state (BerthRuntime *self,
                               const gchar *id,
                               BerthRuntimeStatus *out_status,

@@ -160,7 +160,9 @@ berth_oci_runtime_run (BerthOciRuntime *self,
  * berth_oci_runtime_run_container:
  * @self: a #BerthOciRuntime
  * @args: the command and its arguments, after the global options
- * @stdio_fd: the container's stdout and stderr, or -1 for /dev/null
+ * @stdin_fd: the container's stdin, or -1 for /dev/null
+ * @stdout_fd: its stdout, or -1 for /dev/null
+ * @stderr_fd: its stderr, or -1 for /dev/null
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -174,10 +176,14 @@ berth_oci_runtime_run (BerthOciRuntime *self,
 gboolean
 berth_oci_runtime_run_container (BerthOciRuntime *self,
                                  const gchar *const *args,
-                                 gint stdio_fd,
+                                 gint stdin_fd,
+                                 gint stdout_fd,
+                                 gint stderr_fd,
                                  GCancellable *cancellable,
                                  GError **error)
 {
+  const gint fds[3] = { stdin_fd, stdout_fd, stderr_fd };
+  gint dups[3] = { -1, -1, -1 };
   g_autofree gchar *log_path = berth_oci_runtime_next_work_path (self, "log");
   g_autoptr(GPtrArray) argv = new_argv (self, log_path);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -185,25 +191,27 @@ berth_oci_runtime_run_container (BerthOciRuntime *self,
   g_autoptr(GError) wait_error = NULL;
   g_autofree gchar *log = NULL;
 
-  if (stdio_fd >= 0)
-    {
-      int out_fd = fcntl (stdio_fd, F_DUPFD_CLOEXEC, 3);
-      int err_fd = out_fd >= 0 ? fcntl (stdio_fd, F_DUPFD_CLOEXEC, 3) : -1;
-      if (err_fd < 0)
-        {
-          int errsv = errno;
-          if (out_fd >= 0)
-            close (out_fd);
-          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
-                       "the container's output fd %d: %s", stdio_fd, g_strerror (errsv));
-          return FALSE;
-        }
-      launcher = new_launcher (G_SUBPROCESS_FLAGS_NONE);
-      g_subprocess_launcher_take_stdout_fd (launcher, out_fd);
-      g_subprocess_launcher_take_stderr_fd (launcher, err_fd);
-    }
-  else
-    launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* the launcher takes its descriptors: hand it copies */
+  for (guint i = 0; i < 3; i++)
+    if (fds[i] >= 0 && (dups[i] = fcntl (fds[i], F_DUPFD_CLOEXEC, 3)) < 0)
+      {
+        int errsv = errno;
+        for (guint j = 0; j < i; j++)
+          if (dups[j] >= 0)
+            close (dups[j]);
+        g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                     "the container's stdio fd %d: %s", fds[i], g_strerror (errsv));
+        return FALSE;
+      }
+  /* without a descriptor, stdin is /dev/null */
+  launcher = new_launcher ((dups[1] < 0 ? G_SUBPROCESS_FLAGS_STDOUT_SILENCE : 0)
+                           | (dups[2] < 0 ? G_SUBPROCESS_FLAGS_STDERR_SILENCE : 0));
+  if (dups[0] >= 0)
+    g_subprocess_launcher_take_stdin_fd (launcher, dups[0]);
+  if (dups[1] >= 0)
+    g_subprocess_launcher_take_stdout_fd (launcher, dups[1]);
+  if (dups[2] >= 0)
+    g_subprocess_launcher_take_stderr_fd (launcher, dups[2]);
 
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer)args[i]);

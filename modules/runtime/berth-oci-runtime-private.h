@@ -14,7 +14,9 @@ gboolean berth_oci_runtime_run (BerthOciRuntime *self,
                                 GError **error);
 gboolean berth_oci_runtime_run_container (BerthOciRuntime *self,
                                           const gchar *const *args,
-                                          gint stdio_fd,
+                                          gint stdin_fd,
+                                          gint stdout_fd,
+                                          gint stderr_fd,
                                           GCancellable *cancellable,
                                           GError **error);
 gboolean berth_oci_runtime_read_pid_file (const gchar *path, GPid *out_pid, GError **error);

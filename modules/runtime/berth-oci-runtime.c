@@ -160,13 +160,15 @@ berth_oci_runtime_get_name (BerthRuntime *runtime)
  * runtime's init). A failed start leaves the runtime's own error line in
  * the log fd too, since the runtime's stderr is the container's */
 static gboolean
-berth_oci_runtime_start (BerthRuntime *runtime,
-                         const gchar *id,
-                         const gchar *bundle_dir,
-                         gint stdio_fd,
-                         GPid *out_pid,
-                         GCancellable *cancellable,
-                         GError **error)
+berth_oci_runtime_start_stdio (BerthRuntime *runtime,
+                               const gchar *id,
+                               const gchar *bundle_dir,
+                               gint stdin_fd,
+                               gint stdout_fd,
+                               gint stderr_fd,
+                               GPid *out_pid,
+                               GCancellable *cancellable,
+                               GError **error)
 {
   BerthOciRuntime *self = BERTH_OCI_RUNTIME (runtime);
   g_autofree gchar *bundle = g_canonicalize_filename (bundle_dir, NULL);
@@ -189,7 +191,7 @@ berth_oci_runtime_start (BerthRuntime *runtime,
                                         (const gchar *const[]){ "run", "--detach", "--pid-file",
                                                                 pid_path, "--bundle", bundle, id,
                                                                 NULL },
-                                        stdio_fd, cancellable, &local_error))
+                                        stdin_fd, stdout_fd, stderr_fd, cancellable, &local_error))
     {
       (void)g_unlink (pid_path);
       /* a runtime stopped half-way may leave a created container behind */
@@ -215,6 +217,19 @@ berth_oci_runtime_start (BerthRuntime *runtime,
   if (out_pid != NULL)
     *out_pid = pid;
   return TRUE;
+}
+
+static gboolean
+berth_oci_runtime_start (BerthRuntime *runtime,
+                         const gchar *id,
+                         const gchar *bundle_dir,
+                         gint stdio_fd,
+                         GPid *out_pid,
+                         GCancellable *cancellable,
+                         GError **error)
+{
+  return berth_oci_runtime_start_stdio (runtime, id, bundle_dir, -1, stdio_fd, stdio_fd, out_pid,
+                                        cancellable, error);
 }
 
 static BerthRuntimeStatus
@@ -485,7 +500,7 @@ check_in_bundle (BerthOciRuntime *self, const gchar *dir, GCancellable *cancella
    * comes */
   if (!berth_oci_runtime_run_container (
         self, (const gchar *const[]){ "create", "--pid-file", pid_path, "--bundle", dir, id, NULL },
-        -1, cancellable, error))
+        -1, -1, -1, cancellable, error))
     {
       /* the runtime cleans up after itself; if it did not, do */
       if (container_known (self, id))
@@ -599,6 +614,7 @@ berth_oci_runtime_iface_init (BerthRuntimeInterface *iface)
   iface->get_name = berth_oci_runtime_get_name;
   iface->check = berth_oci_runtime_check;
   iface->start = berth_oci_runtime_start;
+  iface->start_stdio = berth_oci_runtime_start_stdio;
   iface->state = berth_oci_runtime_state;
   iface->kill = berth_oci_runtime_kill;
   iface->delete = berth_oci_runtime_delete;

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <gio/gunixfdlist.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "berth-cli.h"
+
+/* berth run, ps and rm: docker's words, small on purpose */
+
+#define CONTAINERS_INTERFACE "org.berth.Berth1.Containers"
+
+/* the options of `run` that take a value: the image is the first word
+ * that is neither an option nor such a value */
+static const gchar *const value_options[]
+  = { "-v",     "--volume",  "-e",    "--env", "-w",     "--workdir",
+      "--name", "--network", "--net", "-u",    "--user", NULL };
+
+static gint
+find_image (gint argc, gchar **argv)
+{
+  for (gint i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return i + 1;
+      if (argv[i][0] != '-' || argv[i][1] == '\0')
+        return i;
+      if (g_strv_contains (value_options, argv[i]))
+        i++;
+    }
+  return argc;
+}
+
+/* `-e KEY` takes KEY's value from this environment, as docker's does */
+static GStrv
+resolve_env (gchar **env)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      if (strchr (env[i], '=') != NULL)
+        g_strv_builder_add (builder, env[i]);
+      else if (g_getenv (env[i]) != NULL)
+        {
+          g_autofree gchar *entry = g_strdup_printf ("%s=%s", env[i], g_getenv (env[i]));
+          g_strv_builder_add (builder, entry);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* docker's exit codes for what went wrong before the command ran: 125,
+ * 126 when it cannot be invoked, 127 when it is not there */
+static gint
+run_failed (BerthCli *cli, GError *error)
+{
+  gboolean missing = strstr (error->message, "executable file not found") != NULL
+                     || strstr (error->message, "no such file or directory") != NULL;
+  gboolean denied = strstr (error->message, "permission denied") != NULL
+                    && strstr (error->message, "exec") != NULL;
+
+  berth_cli_fail (cli, error);
+  return missing ? 127 : denied ? 126 : 125;
+}
+
+static gint
+cmd_run (BerthCli *cli, gint argc, gchar **argv)
+{
+  gint exit_code;
+  g_auto(GStrv) volumes = NULL;
+  g_auto(GStrv) env = NULL;
+  g_auto(GStrv) resolved_env = NULL;
+  g_autofree gchar *workdir = NULL;
+  g_autofree gchar *name = NULL;
+  g_autofree gchar *network = NULL;
+  g_autofree gchar *user = NULL;
+  gboolean auto_remove = FALSE;
+  gboolean interactive = FALSE;
+  gboolean tty = FALSE;
+  const GOptionEntry entries[] = {
+    { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &env, "Set environment variables", "KEY=VALUE" },
+    { "interactive", 'i', 0, G_OPTION_ARG_NONE, &interactive, "Keep STDIN open", NULL },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Assign a name to the container", "string" },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network,
+      "Connect a container to a network: none (the default) or host", "network" },
+    { "net", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &network, NULL, NULL },
+    { "rm", 0, 0, G_OPTION_ARG_NONE, &auto_remove,
+      "Automatically remove the container when it exits", NULL },
+    { "tty", 't', 0, G_OPTION_ARG_NONE, &tty, "Accepted; berth allocates no terminal", NULL },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user,
+      "Username or UID (format: <name|uid>[:<group|gid>])", "string" },
+    { "volume", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &volumes,
+      "Bind mount a volume (NAME:/path[:ro] or /host/path:/path[:ro])", "list" },
+    { "workdir", 'w', 0, G_OPTION_ARG_STRING, &workdir, "Working directory inside the container",
+      "string" },
+    { NULL },
+  };
+  gint image_at = find_image (argc, argv);
+  g_autofree gchar **options = g_new0 (gchar *, image_at + 1);
+  gint n_options = image_at;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder dict;
+  gint null_fd;
+  const gchar *id;
+  gint code;
+
+  /* the options are parsed up to the image; what follows is the command */
+  memcpy (options, argv, sizeof (gchar *) * image_at);
+  if (!berth_cli_parse (cli, "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+                        "Create and run a new container from an image, its volumes mounted "
+                        "through their drivers and unmounted when it ends.",
+                        entries, 0, 0, &n_options, &options, &exit_code))
+    return exit_code;
+  if (image_at >= argc)
+    {
+      g_printerr ("berth: 'run' requires at least 1 argument\nSee 'berth run --help'.\n");
+      return BERTH_EXIT_ERROR;
+    }
+  if (tty)
+    g_printerr ("berth: -t: berth allocates no terminal; the process gets plain streams\n");
+  resolved_env = resolve_env (env);
+
+  g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&dict, "{sv}", "Image", g_variant_new_string (argv[image_at]));
+  if (image_at + 1 < argc)
+    g_variant_builder_add (
+      &dict, "{sv}", "Cmd",
+      g_variant_new_strv ((const gchar *const *)argv + image_at + 1, argc - image_at - 1));
+  g_variant_builder_add (&dict, "{sv}", "Env",
+                         g_variant_new_strv ((const gchar *const *)resolved_env, -1));
+  if (volumes != NULL)
+    g_variant_builder_add (&dict, "{sv}", "Volumes",
+                           g_variant_new_strv ((const gchar *const *)volumes, -1));
+  if (workdir != NULL)
+    g_variant_builder_add (&dict, "{sv}", "WorkingDir", g_variant_new_string (workdir));
+  if (user != NULL)
+    g_variant_builder_add (&dict, "{sv}", "User", g_variant_new_string (user));
+  if (name != NULL)
+    g_variant_builder_add (&dict, "{sv}", "Name", g_variant_new_string (name));
+  if (network != NULL)
+    g_variant_builder_add (&dict, "{sv}", "Network", g_variant_new_string (network));
+  g_variant_builder_add (&dict, "{sv}", "AutoRemove", g_variant_new_boolean (auto_remove));
+
+  /* the process writes to our own stdout and stderr; it reads our stdin
+   * only with -i, as docker's */
+  null_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  g_unix_fd_list_append (fds, interactive ? STDIN_FILENO : null_fd, NULL);
+  g_unix_fd_list_append (fds, STDOUT_FILENO, NULL);
+  g_unix_fd_list_append (fds, STDERR_FILENO, NULL);
+  if (null_fd >= 0)
+    close (null_fd);
+  if (!berth_cli_connect (cli, &error))
+    return run_failed (cli, error);
+  reply = berth_cli_bus_call_with_fds (
+    cli->bus, cli->bus_name, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "Run",
+    g_variant_new ("(@a{sv}hhh)", g_variant_builder_end (&dict), 0, 1, 2), fds,
+    G_VARIANT_TYPE ("(si)"), NULL, &error);
+  if (reply == NULL)
+    return run_failed (cli, error);
+  g_variant_get (reply, "(&si)", &id, &code);
+  return code;
+}
+
+/* `3 minutes`, `About an hour`: docker's units.HumanDuration */
+static gchar *
+since (const gchar *iso8601)
+{
+  g_autoptr(GDateTime) then = iso8601 != NULL && iso8601[0] != '\0'
+                                 ? g_date_time_new_from_iso8601 (iso8601, NULL)
+                                 : NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  gint64 seconds = then != NULL ? g_date_time_difference (now, then) / G_USEC_PER_SEC : 0;
+  return berth_human_duration (seconds);
+}
+
+static gchar *
+status_text (const gchar *state, gint exit_code, const gchar *created, const gchar *finished)
+{
+  g_autofree gchar *up = NULL;
+
+  if (g_strcmp0 (state, "running") == 0)
+    {
+      up = since (created);
+      return g_strdup_printf ("Up %s", up);
+    }
+  if (g_strcmp0 (state, "exited") == 0)
+    {
+      up = since (finished);
+      return g_strdup_printf ("Exited (%d) %s ago", exit_code < 0 ? 255 : exit_code, up);
+    }
+  return g_strdup ("Created");
+}
+
+/* docker's COMMAND column: quoted, cut to 20 characters with … */
+static gchar *
+command_text (const gchar *const *command, gboolean no_trunc)
+{
+  g_autofree gchar *joined = g_strjoinv (" ", (gchar **)command);
+  if (!no_trunc && g_utf8_strlen (joined, -1) > 19)
+    {
+      g_autofree gchar *cut = g_utf8_substring (joined, 0, 19);
+      return g_strdup_printf ("\"%s…\"", cut);
+    }
+  return g_strdup_printf ("\"%s\"", joined);
+}
+
+static gint
+cmd_ps (BerthCli *cli, gint argc, gchar **argv)
+{
+  gint exit_code;
+  gboolean all = FALSE;
+  gboolean quiet = FALSE;
+  gboolean no_trunc = FALSE;
+  const GOptionEntry entries[] = {
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Show all containers (default shows just running)",
+      NULL },
+    { "no-trunc", 0, 0, G_OPTION_ARG_NONE, &no_trunc, "Don't truncate output", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Only display container IDs", NULL },
+    { NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) list = NULL;
+  g_autoptr(BerthTable) table = berth_table_new (0, 3);
+  g_autoptr(GString) out = g_string_new (NULL);
+  GVariantIter iter;
+  GVariant *item;
+
+  if (!berth_cli_parse (cli, "[OPTIONS]", "List containers", entries, 0, 0, &argc, &argv,
+                        &exit_code))
+    return exit_code;
+  reply = berth_cli_call (cli, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "List", NULL,
+                          G_VARIANT_TYPE ("(aa{sv})"), &error);
+  if (reply == NULL)
+    return berth_cli_fail (cli, error);
+  list = g_variant_get_child_value (reply, 0);
+  if (!quiet)
+    berth_table_add_row (table, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
+                         "NAMES", NULL);
+  g_variant_iter_init (&iter, list);
+  while ((item = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) owned = item;
+      g_autoptr(GVariantDict) dict = g_variant_dict_new (item);
+      const gchar *id = berth_cli_dict_string (dict, "Id");
+      const gchar *state = berth_cli_dict_string (dict, "State");
+      const gchar *created = berth_cli_dict_string (dict, "Created");
+      g_autofree const gchar **command = NULL;
+      g_autofree gchar *short_id = g_strndup (id, no_trunc ? 64 : 12);
+      g_autofree gchar *cmd = NULL;
+      g_autofree gchar *ago = NULL;
+      g_autofree gchar *created_text = NULL;
+      g_autofree gchar *status = NULL;
+      gint exit_code_value = -1;
+
+      if (!all && g_strcmp0 (state, "running") != 0)
+        continue;
+      if (quiet)
+        {
+          g_string_append_printf (out, "%s\n", short_id);
+          continue;
+        }
+      g_variant_dict_lookup (dict, "Command", "^a&s", &command);
+      g_variant_dict_lookup (dict, "ExitCode", "i", &exit_code_value);
+      cmd = command_text (command != NULL ? command : (const gchar *[]){ NULL }, no_trunc);
+      ago = since (created);
+      created_text = g_strdup_printf ("%s ago", ago);
+      status
+        = status_text (state, exit_code_value, created, berth_cli_dict_string (dict, "FinishedAt"));
+      berth_table_add_row (table, short_id, berth_cli_dict_string (dict, "Image"), cmd,
+                           created_text, status, "", berth_cli_dict_string (dict, "Name"), NULL);
+    }
+  if (!quiet)
+    berth_table_print (table, out);
+  g_print ("%s", out->str);
+  return BERTH_EXIT_OK;
+}
+
+static gint
+cmd_rm (BerthCli *cli, gint argc, gchar **argv)
+{
+  gint exit_code;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      "Force the removal of a running container (uses SIGKILL)", NULL },
+    { NULL },
+  };
+  gint status = BERTH_EXIT_OK;
+
+  if (!berth_cli_parse (cli, "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers",
+                        entries, 1, -1, &argc, &argv, &exit_code))
+    return exit_code;
+  for (gint i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) reply
+                 = berth_cli_call (cli, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "Remove",
+                                   g_variant_new ("(sb)", argv[i], force), NULL, &error);
+      if (reply == NULL)
+        status = berth_cli_fail (cli, error);
+      else
+        g_print ("%s\n", argv[i]);
+    }
+  return status;
+}
+
+gint
+berth_cmd_run (BerthCli *cli, gint argc, gchar **argv)
+{
+  return cmd_run (cli, argc, argv);
+}
+
+gint
+berth_cmd_ps (BerthCli *cli, gint argc, gchar **argv)
+{
+  return cmd_ps (cli, argc, argv);
+}
+
+gint
+berth_cmd_rm (BerthCli *cli, gint argc, gchar **argv)
+{
+  return cmd_rm (cli, argc, argv);
+}
+
+const BerthCommand berth_cmd_container[] = {
+  { "ls", "List containers", cmd_ps, NULL },
+  { "ps", NULL, cmd_ps, NULL },
+  { "list", NULL, cmd_ps, NULL },
+  { "rm", "Remove one or more containers", cmd_rm, NULL },
+  { "run", "Create and run a new container from an image", cmd_run, NULL },
+  { NULL },
+};
