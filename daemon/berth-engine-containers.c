@@ -900,22 +900,66 @@ berth_engine_run_finish (BerthEngine *self, GAsyncResult *result, gchar **out_id
 
 /* ---- the end: unmount, forget ---------------------------------------------- */
 
-static void
-remove_container_files (BerthEngine *self, BerthContainer *c)
+/* what the runtime and the snapshotter keep of a container that ended is
+ * taken down after the caller has its answer: runc's delete and the
+ * snapshot's removal cost tens of milliseconds nobody needs to wait for.
+ * A crash before it is done loses nothing: at start, snapshots no record
+ * keeps are removed */
+typedef struct
 {
+  gchar *id;
+  gboolean remove;
+} Teardown;
+
+static void
+teardown_free (Teardown *t)
+{
+  g_free (t->id);
+  g_free (t);
+}
+
+static void
+teardown_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  BerthEngine *self = source;
+  Teardown *t = task_data;
   BerthRuntime *runtime = berth_engine_runtime (self);
-  g_autofree gchar *bundle = bundle_path (self, c->id);
-  g_autofree gchar *record = record_path (self, c->id);
   g_autoptr(GError) error = NULL;
 
   if (runtime != NULL)
-    (void)berth_runtime_delete (runtime, c->id, TRUE, NULL, NULL);
+    (void)berth_runtime_delete (runtime, t->id, TRUE, NULL, NULL);
+  if (!t->remove)
+    return;
   if (berth_engine_snapshotter (self) != NULL
-      && !berth_snapshotter_remove (berth_engine_snapshotter (self), c->id, NULL, &error)
+      && !berth_snapshotter_remove (berth_engine_snapshotter (self), t->id, NULL, &error)
       && !g_error_matches (error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
-    g_warning ("removing container %.12s: %s", c->id, error->message);
-  (void)berth_rm_rf (bundle, NULL);
+    g_warning ("removing container %.12s: %s", t->id, error->message);
+  {
+    g_autofree gchar *bundle = bundle_path (self, t->id);
+    (void)berth_rm_rf (bundle, NULL);
+  }
+}
+
+static void
+container_teardown (BerthEngine *self, const gchar *id, gboolean remove)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+  Teardown *t = g_new0 (Teardown, 1);
+
+  t->id = g_strdup (id);
+  t->remove = remove;
+  g_task_set_task_data (task, t, (GDestroyNotify)teardown_free);
+  g_task_run_in_thread (task, teardown_thread);
+}
+
+/* the record goes at once; the rest follows in the background */
+static void
+remove_container_files (BerthEngine *self, BerthContainer *c)
+{
+  g_autofree gchar *record = record_path (self, c->id);
+
   (void)g_unlink (record);
+  container_teardown (self, c->id, TRUE);
   g_hash_table_remove (self->containers, c->id);
 }
 
@@ -931,10 +975,8 @@ container_done (BerthEngine *self, ContainerRun *run)
     remove_container_files (self, c);
   else
     {
-      BerthRuntime *runtime = berth_engine_runtime (self);
-      if (runtime != NULL)
-        (void)berth_runtime_delete (runtime, c->id, TRUE, NULL, NULL);
       save_or_warn (self, c);
+      container_teardown (self, c->id, FALSE);
     }
   if (task != NULL)
     g_task_return_int (task, c->exit_code < 0 ? 255 : c->exit_code);

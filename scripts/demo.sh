@@ -123,7 +123,7 @@ step berth run --rm -v sshvolume:/data busybox cat /data/hello.txt
 step berth ps -a
 
 say "clean up"
-berth ps -aq | xargs -r berth rm
+for c in $(berth ps -aq); do step berth rm "$c"; done
 step berth volume rm sshvolume
 step berth plugin disable vieux/sshfs
 step berth plugin rm vieux/sshfs
