@@ -54,8 +54,10 @@ image_pull (BerthCli *cli, gint argc, gchar **argv)
                berth_reference_get_path (ref));
       fflush (stdout);
     }
-  reply = berth_cli_call (cli, BERTH_DBUS_PATH, IMAGES_INTERFACE, "Pull",
-                          g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(sssb)"), &error);
+  /* each layer's progress, as docker draws it, unless -q */
+  reply = (quiet ? berth_cli_call : berth_cli_call_with_progress) (
+    cli, BERTH_DBUS_PATH, IMAGES_INTERFACE, "Pull", g_variant_new ("(s)", argv[1]),
+    G_VARIANT_TYPE ("(sssb)"), &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   g_variant_get (reply, "(&s&s&sb)", &id, &digest, &pulled, &updated);

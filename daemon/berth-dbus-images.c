@@ -6,6 +6,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "berth-dbus-images.h"
+#include "berth-dbus-job.h"
 
 /* Images on D-Bus: the methods of org.berth.Berth1.Images on
  * /org/berth/Berth1, one generated skeleton exported on every connection.
@@ -51,7 +52,10 @@ on_handle_pull (BerthDBusBerth1Images *skeleton,
                 gpointer user_data)
 {
   BerthDBusImages *self = user_data;
-  berth_engine_pull_image_async (self->engine, reference, NULL, on_pulled,
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(BerthJob) job = berth_dbus_job_new (invocation, &cancellable);
+
+  berth_engine_pull_image_async (self->engine, reference, job, cancellable, on_pulled,
                                  g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }

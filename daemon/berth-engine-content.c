@@ -89,6 +89,8 @@ berth_held_roots_free (BerthHeldRoots *held)
  * @diff_ids: (nullable): what the config says each layer's tar digests to,
  *   checked on the way
  * @held: where the trees and chain made are held
+ * @job: (nullable): hears `Extracting` and `Pull complete` for each layer
+ *   not stored before, as docker says them
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -103,6 +105,7 @@ berth_engine_import_layers (BerthEngine *self,
                             BerthRegistryManifest *manifest,
                             const gchar *const *diff_ids,
                             BerthHeldRoots *held,
+                            BerthJob *job,
                             GCancellable *cancellable,
                             GError **error)
 {
@@ -125,15 +128,23 @@ berth_engine_import_layers (BerthEngine *self,
         .size = layer->size,
       };
       gchar *diff_id;
+      gboolean stored;
 
       if (in == NULL)
         return NULL;
+      /* docker shows no extraction of a layer it has */
+      stored = import.diff_id != NULL
+               && berth_content_store_has_layer (store, import.diff_id, cancellable, NULL);
+      if (!stored)
+        berth_job_blob (job, layer->digest, "Extracting");
       diff_id = berth_content_store_import_layer (store, in, &import, cancellable, error);
       if (diff_id == NULL)
         {
           g_prefix_error (error, "layer %s: ", layer->digest);
           return NULL;
         }
+      if (!stored)
+        berth_job_blob (job, layer->digest, "Pull complete");
       g_ptr_array_add (imported, diff_id);
       berth_held_roots_add (held, diff_id);
     }

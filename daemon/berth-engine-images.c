@@ -418,6 +418,7 @@ typedef struct
   BerthRegistryManifest *manifest;
   BerthImage *image;
   BerthHeldRoots *held;
+  BerthJob *job; /* nullable: who hears the layers' progress */
   gboolean updated;
 } PullData;
 
@@ -428,6 +429,7 @@ pull_data_free (PullData *data)
   g_clear_pointer (&data->manifest, berth_registry_manifest_unref);
   g_clear_object (&data->image);
   g_clear_pointer (&data->held, berth_held_roots_free);
+  g_clear_pointer (&data->job, berth_job_unref);
   g_free (data);
 }
 
@@ -463,6 +465,12 @@ finish_pull (BerthEngine *self, GTask *task)
   data->updated = existing == NULL
                   || (tag_of (data) != NULL && !berth_image_has_tag (existing, tag_of (data)))
                   || !g_strv_contains (berth_image_get_repo_digests (existing), repo_digest);
+  /* stored under another name: docker shows its layers as there already */
+  for (guint i = 0; existing != NULL && data->updated && data->held == NULL
+                    && i < berth_registry_manifest_get_n_layers (data->manifest);
+       i++)
+    berth_job_blob (data->job, berth_registry_manifest_get_layer (data->manifest, i)->digest,
+                    "Already exists");
   image = add_image (self, data->image, tag_of (data), repo_digest, &error);
   if (image == NULL)
     {
@@ -485,8 +493,9 @@ pull_import_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
   gint64 size = berth_registry_manifest_get_config (data->manifest)->size;
   BerthRegistryManifest *index = berth_registry_manifest_get_index (data->manifest);
 
-  chain_id = berth_engine_import_layers (
-    self, data->manifest, berth_image_get_diff_ids (data->image), data->held, cancellable, &error);
+  chain_id
+    = berth_engine_import_layers (self, data->manifest, berth_image_get_diff_ids (data->image),
+                                  data->held, data->job, cancellable, &error);
   if (chain_id == NULL)
     {
       g_prefix_error (&error, "%s: ", data->reference);
@@ -592,15 +601,18 @@ on_pull_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   data->held = berth_held_roots_new (self);
   berth_held_roots_add_manifest (data->held, data->manifest);
-  berth_transport_pull_async (BERTH_TRANSPORT (source), data->manifest,
-                              berth_engine_content_store (self), BERTH_TRANSPORT_FLAGS_NONE, NULL,
-                              NULL, NULL, cancellable, on_pulled, g_steal_pointer (&task));
+  berth_transport_pull_async (
+    BERTH_TRANSPORT (source), data->manifest, berth_engine_content_store (self),
+    BERTH_TRANSPORT_FLAGS_NONE, data->job != NULL ? berth_job_transport_progress : NULL,
+    data->job != NULL ? berth_job_ref (data->job) : NULL, (GDestroyNotify)berth_job_unref,
+    cancellable, on_pulled, g_steal_pointer (&task));
 }
 
 /**
  * berth_engine_pull_image_async:
  * @self: a #BerthEngine
  * @reference: e.g. `busybox`, `registry:5000/app:1` or `app@sha256:…`
+ * @job: (nullable): hears each layer's progress
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: for @callback
@@ -611,6 +623,7 @@ on_pull_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 berth_engine_pull_image_async (BerthEngine *self,
                                const gchar *reference,
+                               BerthJob *job,
                                GCancellable *cancellable,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
@@ -631,6 +644,7 @@ berth_engine_pull_image_async (BerthEngine *self,
     }
   data = g_new0 (PullData, 1);
   data->reference = berth_reference_to_string (ref);
+  data->job = job != NULL ? berth_job_ref (job) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify)pull_data_free);
   berth_transport_resolve_async (transport, data->reference, BERTH_TRANSPORT_FLAGS_NONE,
                                  cancellable, on_pull_resolved, g_steal_pointer (&task));

@@ -76,6 +76,7 @@ gchar *berth_engine_import_layers (BerthEngine *self,
                                    BerthRegistryManifest *manifest,
                                    const gchar *const *diff_ids,
                                    BerthHeldRoots *held,
+                                   BerthJob *job,
                                    GCancellable *cancellable,
                                    GError **error);
 

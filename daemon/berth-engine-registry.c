@@ -17,22 +17,6 @@ engine_transport (BerthEngine *self)
                                                      BERTH_EXTENSION_POINT_TRANSPORT);
 }
 
-/* the transport, if it and a content store are there; else @task fails */
-static BerthTransport *
-engine_transport_or_fail (BerthEngine *self, GTask *task)
-{
-  BerthTransport *transport = engine_transport (self);
-
-  if (transport == NULL || berth_engine_content_store (self) == NULL)
-    {
-      g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
-                               "no %s module is loaded: see berth system info",
-                               transport == NULL ? "transport" : "content-store");
-      return NULL;
-    }
-  return transport;
-}
-
 /* `docker.io/vieux/sshfs:latest`: the reference as docker records it */
 static gchar *
 full_reference (const gchar *remote, GError **error)
@@ -91,9 +75,9 @@ typedef struct
   BerthPluginConfig *config;
   BerthPlugin *plugin;
   BerthJob *job; /* nullable: who hears the progress */
-  /* content stored and not yet recorded: a collection meanwhile keeps it */
   BerthEngine *engine;
-  GPtrArray *roots;
+  /* content stored and not yet recorded: a collection meanwhile keeps it */
+  BerthHeldRoots *held;
 } InstallData;
 
 static InstallData *
@@ -101,28 +85,14 @@ install_data_new (BerthEngine *engine)
 {
   InstallData *data = g_new0 (InstallData, 1);
   data->engine = g_object_ref (engine);
-  data->roots = g_ptr_array_new_with_free_func (g_free);
+  data->held = berth_held_roots_new (engine);
   return data;
-}
-
-/* call with storage_lock held */
-static void
-hold_root (InstallData *data, const gchar *digest)
-{
-  if (digest == NULL)
-    return;
-  berth_engine_hold_root (data->engine, digest);
-  g_ptr_array_add (data->roots, g_strdup (digest));
 }
 
 static void
 install_data_free (InstallData *data)
 {
-  g_mutex_lock (&data->engine->storage_lock);
-  for (guint i = 0; i < data->roots->len; i++)
-    berth_engine_release_root (data->engine, data->roots->pdata[i]);
-  g_mutex_unlock (&data->engine->storage_lock);
-  g_ptr_array_unref (data->roots);
+  berth_held_roots_free (data->held);
   g_object_unref (data->engine);
   g_free (data->remote);
   g_free (data->name);
@@ -314,64 +284,22 @@ install_import_thread (GTask *task, gpointer source, gpointer task_data, GCancel
 {
   BerthEngine *self = source;
   InstallData *data = task_data;
-  BerthContentStore *store = berth_engine_content_store (self);
-  const gchar *const *diff_ids = berth_plugin_config_get_rootfs_diff_ids (data->config);
-  guint n = berth_registry_manifest_get_n_layers (data->manifest);
-  g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GStrvBuilder) blobsums = g_strv_builder_new ();
   g_auto(GStrv) blob_list = NULL;
   g_autofree gchar *chain_id = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->storage_lock);
 
-  /* each layer's blob, now in the store, becomes its tree */
-  for (guint i = 0; i < n; i++)
-    {
-      const BerthRegistryDescriptor *layer = berth_registry_manifest_get_layer (data->manifest, i);
-      g_autoptr(GInputStream) in
-                 = berth_content_store_read_blob (store, layer->digest, cancellable, &error);
-      BerthLayerImport import = {
-        .media_type = layer->media_type,
-        .digest = layer->digest,
-        /* docker-made plugins name the compressed blob here; the store knows */
-        .diff_id = diff_ids != NULL && i < g_strv_length ((gchar **)diff_ids) ? diff_ids[i] : NULL,
-        .size = layer->size,
-      };
-      gchar *diff_id;
-      gboolean stored;
-
-      if (in == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      /* docker shows no extraction of a layer it has */
-      stored = import.diff_id != NULL
-               && berth_content_store_has_layer (store, import.diff_id, cancellable, NULL);
-      if (!stored)
-        berth_job_blob (data->job, layer->digest, "Extracting");
-      diff_id = berth_content_store_import_layer (store, in, &import, cancellable, &error);
-      if (diff_id == NULL)
-        {
-          g_prefix_error (&error, "layer %s: ", layer->digest);
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      if (!stored)
-        berth_job_blob (data->job, layer->digest, "Pull complete");
-      g_ptr_array_add (imported, diff_id);
-      hold_root (data, diff_id);
-      g_strv_builder_add (blobsums, layer->digest);
-    }
-  g_ptr_array_add (imported, NULL);
-  chain_id = berth_content_store_build_chain (store, (const gchar *const *)imported->pdata,
-                                              cancellable, &error);
+  chain_id = berth_engine_import_layers (self, data->manifest,
+                                         berth_plugin_config_get_rootfs_diff_ids (data->config),
+                                         data->held, data->job, cancellable, &error);
   if (chain_id == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  hold_root (data, chain_id);
+  for (guint i = 0; i < berth_registry_manifest_get_n_layers (data->manifest); i++)
+    g_strv_builder_add (blobsums, berth_registry_manifest_get_layer (data->manifest, i)->digest);
   blob_list = g_strv_builder_end (blobsums);
   data->plugin = berth_plugin_new ("", data->name, data->remote, data->config, NULL);
   berth_plugin_set_content (
@@ -567,12 +495,7 @@ install_resolved (BerthTransport *transport, GTask *task)
                                data->remote);
       return;
     }
-  g_mutex_lock (&self->storage_lock);
-  hold_root (data, berth_registry_manifest_get_digest (data->manifest));
-  hold_root (data, berth_registry_manifest_get_config (data->manifest)->digest);
-  for (guint i = 0; i < berth_registry_manifest_get_n_layers (data->manifest); i++)
-    hold_root (data, berth_registry_manifest_get_layer (data->manifest, i)->digest);
-  g_mutex_unlock (&self->storage_lock);
+  berth_held_roots_add_manifest (data->held, data->manifest);
   job_pulling (data->job, data->remote, berth_registry_manifest_get_digest (data->manifest));
   berth_transport_pull_async (
     transport, data->manifest, berth_engine_content_store (self), BERTH_TRANSPORT_FLAGS_PLUGIN,
@@ -640,7 +563,7 @@ berth_engine_install_plugin_async (BerthEngine *self,
                                    gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  BerthTransport *transport = engine_transport_or_fail (self, task);
+  BerthTransport *transport = berth_engine_transport_or_fail (self, task);
   g_autoptr(GError) error = NULL;
   InstallData *data;
 
@@ -718,7 +641,7 @@ berth_engine_upgrade_plugin_async (BerthEngine *self,
                                    gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  BerthTransport *transport = engine_transport_or_fail (self, task);
+  BerthTransport *transport = berth_engine_transport_or_fail (self, task);
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthPlugin) plugin = NULL;
   InstallData *data;

@@ -131,6 +131,7 @@ BerthImage *berth_engine_find_image (BerthEngine *self, const gchar *ref_or_id, 
 gboolean berth_engine_image_in_use (BerthEngine *self, BerthImage *image, gchar **out_holder);
 void berth_engine_pull_image_async (BerthEngine *self,
                                     const gchar *reference,
+                                    BerthJob *job,
                                     GCancellable *cancellable,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data);

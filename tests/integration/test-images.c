@@ -473,8 +473,15 @@ assert_pull (BerthTestDaemon *d, const gchar *ref, const gchar *familiar, gboole
     = g_strdup_printf ("\nStatus: %s for %s\n%s\n",
                        updated ? "Downloaded newer image" : "Image is up to date", familiar, ref);
 
+  g_autoptr(GRegex) layer = g_regex_new ("^[0-9a-f]{12}: (Pull complete|Already exists)$",
+                                          G_REGEX_MULTILINE, 0, NULL);
+
   g_assert_nonnull (strstr (out, "\nDigest: sha256:"));
   g_assert_true (g_str_has_suffix (out, status));
+  /* each layer's progress, as docker prints it on a pipe; none when the
+   * image is there under that name already */
+  if (g_regex_match (layer, out, 0, NULL) != updated)
+    g_error ("%s layer lines in:\n%s", updated ? "no" : "unexpected", out);
 }
 
 static void
