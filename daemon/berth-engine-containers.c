@@ -559,35 +559,67 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   g_task_return_boolean (task, TRUE);
 }
 
-/* after a failure: what was set up is taken down, the record goes */
-static void
-run_undo (BerthEngine *self, RunData *data)
+/* after a failure: what was set up is taken down, the record goes, and
+ * only then does the caller hear the error: its volumes are as they were */
+typedef struct
 {
+  GTask *task;
+  GError *error;
+  guint pending;
+} Undo;
+
+static void
+undo_finish (Undo *undo)
+{
+  RunData *data = g_task_get_task_data (undo->task);
+  BerthEngine *self = data->engine;
   BerthContainer *c = data->container;
-  BerthVolumeService *volumes = berth_engine_get_volume_service (self);
   g_autofree gchar *bundle = bundle_path (self, c->id);
   g_autofree gchar *record = record_path (self, c->id);
 
-  for (guint i = 0; i < c->mounts->len; i++)
-    {
-      BerthContainerMount *mount = g_ptr_array_index (c->mounts, i);
-      if (mount->mount_id != NULL && volumes != NULL)
-        berth_volume_service_unmount_async (volumes, mount->volume, mount->mount_id, NULL, NULL,
-                                            NULL);
-    }
   if (data->snapshot)
     (void)berth_snapshotter_remove (berth_engine_snapshotter (self), c->id, NULL, NULL);
   (void)berth_rm_rf (bundle, NULL);
   (void)g_unlink (record);
   g_hash_table_remove (self->containers, c->id);
+  g_task_return_error (undo->task, undo->error);
+  g_object_unref (undo->task);
+  g_free (undo);
+}
+
+static void
+on_undo_unmounted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Undo *undo = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!berth_volume_service_unmount_finish (BERTH_VOLUME_SERVICE (source), result, &error))
+    g_warning ("undoing a run: %s", error->message);
+  if (--undo->pending == 0)
+    undo_finish (undo);
 }
 
 static void
 run_fail (GTask *task, GError *error)
 {
   RunData *data = g_task_get_task_data (task);
-  run_undo (data->engine, data);
-  g_task_return_error (task, error);
+  BerthVolumeService *volumes = berth_engine_get_volume_service (data->engine);
+  Undo *undo = g_new0 (Undo, 1);
+
+  undo->task = g_object_ref (task);
+  undo->error = error;
+  undo->pending = 1;
+  for (guint i = 0; i < data->container->mounts->len; i++)
+    {
+      BerthContainerMount *mount = g_ptr_array_index (data->container->mounts, i);
+      if (mount->mount_id == NULL || volumes == NULL)
+        continue;
+      undo->pending++;
+      berth_volume_service_unmount_async (volumes, mount->volume, mount->mount_id, NULL,
+                                          on_undo_unmounted, undo);
+    }
+  if (--undo->pending == 0)
+    undo_finish (undo);
 }
 
 static gboolean

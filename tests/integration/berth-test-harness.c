@@ -10,9 +10,23 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "berth-test-harness.h"
+
+/**
+ * berth_test_die_with_parent:
+ * @data: unused
+ *
+ * A child setup function: the daemons a test starts die with it, also when
+ * an assertion aborts it before its cleanup runs.
+ */
+void
+berth_test_die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 const gchar *
 berth_test_binary (const gchar *env_name)
@@ -111,9 +125,10 @@ berth_test_daemon_start (BerthTestDaemon *d, const gchar *const *extra_args, GEr
 
   log_fd = open (d->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   g_assert_cmpint (log_fd, >=, 0);
-  ok = g_spawn_async_with_pipes_and_fds (
-    NULL, (const gchar *const *)argv->pdata, (const gchar *const *)envp, G_SPAWN_DO_NOT_REAP_CHILD,
-    NULL, NULL, -1, log_fd, log_fd, NULL, NULL, 0, &d->pid, NULL, NULL, NULL, error);
+  ok = g_spawn_async_with_pipes_and_fds (NULL, (const gchar *const *)argv->pdata,
+                                         (const gchar *const *)envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                                         berth_test_die_with_parent, NULL, -1, log_fd, log_fd, NULL,
+                                         NULL, 0, &d->pid, NULL, NULL, NULL, error);
   close (log_fd);
   if (!ok)
     return FALSE;
@@ -499,6 +514,7 @@ berth_test_registry_start (const gchar *dir)
   g_assert_true (g_file_set_contents (yml_path, yml, -1, NULL));
   g_subprocess_launcher_set_stdout_file_path (l, log);
   g_subprocess_launcher_set_stderr_file_path (l, log);
+  g_subprocess_launcher_set_child_setup (l, berth_test_die_with_parent, NULL, NULL);
   r->proc = g_subprocess_launcher_spawn (l, &error, "docker-registry", "serve", yml_path, NULL);
   g_assert_no_error (error);
   for (guint i = 0; i < 300 && !port_open (port); i++)

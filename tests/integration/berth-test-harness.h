@@ -49,6 +49,7 @@ void berth_test_result_free (BerthTestResult *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthTestResult, berth_test_result_free)
 
 const gchar *berth_test_binary (const gchar *env_name);
+void berth_test_die_with_parent (gpointer data);
 JsonNode *berth_test_parse_json (const gchar *text);
 
 void berth_test_daemon_use_build_modules (BerthTestDaemon *d);

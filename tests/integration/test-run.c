@@ -285,7 +285,9 @@ test_run_unmount_paths (void)
   g_autoptr(BerthTestResult) r = NULL;
   g_autoptr(GSubprocess) cli = NULL;
   g_autoptr(GError) error = NULL;
-  const gchar *sleeper[] = { "sleep", "1234", NULL };
+  /* a sleep no other test's container runs: the pid of this test in it */
+  g_autofree gchar *seconds = g_strdup_printf ("%d", 100000 + (gint)getpid ());
+  const gchar *sleeper[] = { "sleep", seconds, NULL };
   GPid pid;
 
   if (!can_run ())
@@ -300,7 +302,7 @@ test_run_unmount_paths (void)
 
   /* SIGKILL of the process: 128 + 9, as docker says */
   cli = run_in_background (
-    d, (const gchar *const[]){ "--rm", "-v", "data:/data", "busybox", "sleep", "1234", NULL });
+    d, (const gchar *const[]){ "--rm", "-v", "data:/data", "busybox", "sleep", seconds, NULL });
   pid = wait_for_process (sleeper);
   g_assert_cmpuint (volume_mounts (d, "data"), ==, 1);
   g_assert_no_errno (kill (pid, SIGKILL));
@@ -312,7 +314,7 @@ test_run_unmount_paths (void)
   /* berthd killed while the process runs: the next berthd watches it and
    * unmounts when it ends */
   cli = run_in_background (d, (const gchar *const[]){ "--name", "survivor", "-v", "data:/data",
-                                                      "busybox", "sleep", "1234", NULL });
+                                                      "busybox", "sleep", seconds, NULL });
   pid = wait_for_process (sleeper);
   g_assert_cmpint (berth_test_daemon_stop (d, SIGKILL), ==, 128 + SIGKILL);
   g_assert_true (berth_test_daemon_start (d, NULL, &error));
@@ -332,7 +334,7 @@ test_run_unmount_paths (void)
 
   /* and ended while no berthd was there: the next one unmounts at start */
   cli = run_in_background (
-    d, (const gchar *const[]){ "--rm", "-v", "data:/data", "busybox", "sleep", "1234", NULL });
+    d, (const gchar *const[]){ "--rm", "-v", "data:/data", "busybox", "sleep", seconds, NULL });
   pid = wait_for_process (sleeper);
   g_assert_cmpint (berth_test_daemon_stop (d, SIGKILL), ==, 128 + SIGKILL);
   g_assert_no_errno (kill (pid, SIGKILL));
