@@ -268,6 +268,33 @@ test_run_errors (void)
   g_assert_nonnull (strstr (r->err, "permission denied"));
   g_clear_pointer (&r, berth_test_result_free);
 
+  /* what the CLI would never send: berthd answers with an error, and lives */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) bus = g_dbus_connection_new_for_address_sync (
+      d->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+    const gchar *const bad[] = {
+      "({'Cmd': <['ls']>}, @h 0, @h 1, @h 2)",
+      "({'Image': <''>}, @h 0, @h 1, @h 2)",
+      "({'Image': <42>, 'Cmd': <'not an array'>}, @h 0, @h 1, @h 2)",
+      "({'Image': <'busybox'>, 'Cmd': <@as []>, 'Volumes': <['a:b:c:d']>}, @h 7, @h -1, @h 99)",
+      "({'Image': <'busybox'>, 'User': <'0:no-such-group'>}, @h 0, @h 1, @h 2)",
+    };
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_sync (
+          bus, NULL, "/org/berth/Berth1", "org.berth.Berth1.Containers", "Run",
+          g_variant_new_parsed (bad[i]), NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL,
+          &error);
+        if (reply != NULL)
+          g_error ("berthd ran %s", bad[i]);
+        g_clear_error (&error);
+      }
+  }
+  g_free (berth_test_run_ok (d, "version", NULL));
+
   ps = berth_test_run_ok (d, "ps", "-aq", NULL);
   g_assert_cmpstr (ps, ==, "");
   /* checked before anything is made: no volume was created either */
