@@ -622,6 +622,14 @@ run_fail (GTask *task, GError *error)
     undo_finish (undo);
 }
 
+static gint
+exit_code_of (gint status)
+{
+  return WIFEXITED (status)     ? WEXITSTATUS (status)
+         : WIFSIGNALED (status) ? 128 + WTERMSIG (status)
+                                : -1;
+}
+
 static gboolean
 on_container_exit (gint fd, GIOCondition condition, gpointer user_data)
 {
@@ -632,26 +640,41 @@ on_container_exit (gint fd, GIOCondition condition, gpointer user_data)
   run->watch = 0;
   /* our child (berthd is a child subreaper) unless berthd restarted since */
   if (waitpid (run->container->pid, &status, WNOHANG) == run->container->pid)
-    code = WIFEXITED (status)     ? WEXITSTATUS (status)
-           : WIFSIGNALED (status) ? 128 + WTERMSIG (status)
-                                  : -1;
+    code = exit_code_of (status);
   g_debug ("container %.12s (pid %d) ended: %d", run->container->id, run->container->pid, code);
   container_finish (run->engine, run, code);
   return G_SOURCE_REMOVE;
 }
 
+static void
+on_child_exit (GPid pid, gint status, gpointer user_data)
+{
+  ContainerRun *run = user_data;
+
+  run->watch = 0;
+  g_debug ("container %.12s (pid %d) ended", run->container->id, pid);
+  container_finish (run->engine, run, exit_code_of (status));
+}
+
+/* a pidfd watches any process; without one (a kernel before 5.3, or
+ * valgrind) a child of berthd's is watched the old way */
 static gboolean
-watch_container (ContainerRun *run, GError **error)
+watch_container (ContainerRun *run, gboolean child, GError **error)
 {
   run->pidfd = (gint)syscall (SYS_pidfd_open, run->container->pid, 0);
-  if (run->pidfd < 0)
+  if (run->pidfd >= 0)
     {
-      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot watch process %d: %s",
-                   run->container->pid, g_strerror (errno));
-      return FALSE;
+      run->watch = g_unix_fd_add (run->pidfd, G_IO_IN, on_container_exit, run);
+      return TRUE;
     }
-  run->watch = g_unix_fd_add (run->pidfd, G_IO_IN, on_container_exit, run);
-  return TRUE;
+  if (child && errno == ENOSYS)
+    {
+      run->watch = g_child_watch_add (run->container->pid, on_child_exit, run);
+      return TRUE;
+    }
+  g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot watch process %d: %s",
+               run->container->pid, g_strerror (errno));
+  return FALSE;
 }
 
 static void
@@ -681,7 +704,7 @@ on_started (GObject *source, GAsyncResult *result, gpointer user_data)
   save_or_warn (self, c);
   run = container_run_new (self, c);
   run->task = g_object_ref (task);
-  if (!watch_container (run, &error))
+  if (!watch_container (run, TRUE, &error))
     {
       /* it cannot be watched, so it cannot be left running */
       kill (c->pid, SIGKILL);
@@ -1131,7 +1154,8 @@ on_restore (gpointer user_data)
       if (c->state == BERTH_CONTAINER_STATE_EXITED)
         continue;
       run = container_run_new (self, c);
-      if (c->state == BERTH_CONTAINER_STATE_RUNNING && c->pid > 0 && watch_container (run, &error))
+      if (c->state == BERTH_CONTAINER_STATE_RUNNING && c->pid > 0
+          && watch_container (run, FALSE, &error))
         {
           g_info ("container %.12s (pid %d) runs: watching it again", c->id, c->pid);
           continue;
