@@ -15,6 +15,20 @@ builtin_log=$(mktemp)
 scripts/check-builtin.sh >"$builtin_log" 2>&1 || status=1
 cat "$builtin_log"
 
+# the README's main command, end to end: the remote file is listed from
+# inside a container
+demo_log=$(mktemp)
+if scripts/demo.sh >"$demo_log" 2>&1 && grep -qx "hello.txt" "$demo_log" \
+  && grep -qx "hello from the remote side" "$demo_log"; then
+  echo "ok - the README's main command (scripts/demo.sh) lists the remote file from a container" \
+    | tee -a "$builtin_log"
+else
+  cat "$demo_log"
+  echo "not ok - the README's main command (scripts/demo.sh)" | tee -a "$builtin_log"
+  status=1
+fi
+rm -f "$demo_log"
+
 # one closing line with the count of test cases (each TAP "ok"/"not ok")
 log="$build/meson-logs/testlog.txt"
 if [ -f "$log" ]; then
