@@ -1136,6 +1136,22 @@ berth_engine_add_container_snapshots (BerthEngine *self, GPtrArray *keep)
     g_ptr_array_add (keep, ((BerthContainer *)value)->id);
 }
 
+/* whether the runtime runs @c's process; if so @c has its pid */
+static gboolean
+container_runs (BerthEngine *self, BerthContainer *c)
+{
+  BerthRuntime *runtime = berth_engine_runtime (self);
+  BerthRuntimeStatus status = BERTH_RUNTIME_STATUS_UNKNOWN;
+  GPid pid = 0;
+
+  if (runtime == NULL || !berth_runtime_state (runtime, c->id, &status, &pid, NULL, NULL)
+      || status != BERTH_RUNTIME_STATUS_RUNNING || pid <= 0)
+    return FALSE;
+  c->pid = pid;
+  c->state = BERTH_CONTAINER_STATE_RUNNING;
+  return TRUE;
+}
+
 /* a container whose process still runs is watched again; one whose process
  * ended while berthd was away has its volumes unmounted now (its exit
  * code is lost with the berthd that was its parent) */
@@ -1154,10 +1170,13 @@ on_restore (gpointer user_data)
       if (c->state == BERTH_CONTAINER_STATE_EXITED)
         continue;
       run = container_run_new (self, c);
-      if (c->state == BERTH_CONTAINER_STATE_RUNNING && c->pid > 0
-          && watch_container (run, FALSE, &error))
+      /* the runtime knows best: berthd may have died after starting the
+       * process and before recording it, and a recorded pid may be another
+       * process's by now */
+      if (container_runs (self, c) && watch_container (run, FALSE, &error))
         {
           g_info ("container %.12s (pid %d) runs: watching it again", c->id, c->pid);
+          save_or_warn (self, c);
           continue;
         }
       g_info ("container %.12s ended while berthd was away: unmounting its volumes", c->id);

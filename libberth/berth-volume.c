@@ -26,10 +26,12 @@ struct _BerthVolume
   gchar *plugin_id;
   gchar *created_at;
   gchar *mountpoint;
-  gchar *scope;
+  const gchar *scope;  /* interned: `local` or `global` */
   GHashTable *labels;  /* nullable */
   GHashTable *options; /* nullable */
   JsonNode *status;    /* nullable */
+  /* both NULL until the first mount: most volumes of a host with 10,000
+   * are not mounted, and each array costs more than the volume's name */
   GPtrArray *mount_ids;
   GPtrArray *mount_paths;
   BerthVolumeState state;
@@ -69,12 +71,11 @@ berth_volume_finalize (GObject *object)
   g_free (self->plugin_id);
   g_free (self->created_at);
   g_free (self->mountpoint);
-  g_free (self->scope);
   g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_pointer (&self->options, g_hash_table_unref);
   g_clear_pointer (&self->status, json_node_unref);
-  g_ptr_array_unref (self->mount_ids);
-  g_ptr_array_unref (self->mount_paths);
+  g_clear_pointer (&self->mount_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->mount_paths, g_ptr_array_unref);
   G_OBJECT_CLASS (berth_volume_parent_class)->finalize (object);
 }
 
@@ -87,9 +88,7 @@ berth_volume_class_init (BerthVolumeClass *klass)
 static void
 berth_volume_init (BerthVolume *self)
 {
-  self->scope = g_strdup ("local");
-  self->mount_ids = g_ptr_array_new_with_free_func (g_free);
-  self->mount_paths = g_ptr_array_new_with_free_func (g_free);
+  self->scope = g_intern_static_string ("local");
 }
 
 /**
@@ -105,11 +104,13 @@ berth_volume_new (const gchar *name, const gchar *driver, const gchar *plugin_id
 {
   BerthVolume *self = g_object_new (BERTH_TYPE_VOLUME, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree gchar *created_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 
   self->name = g_strdup (name);
   self->driver = g_strdup (driver);
   self->plugin_id = g_strdup (plugin_id);
-  self->created_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  /* a copy: the formatted string keeps a buffer four times its size */
+  self->created_at = g_strdup (created_at);
   return self;
 }
 
@@ -258,7 +259,7 @@ berth_volume_to_record (BerthVolume *self)
   add_string_map (builder, "Options", self->options);
   json_builder_set_member_name (builder, "Mounts");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < self->mount_ids->len; i++)
+  for (guint i = 0; self->mount_ids != NULL && i < self->mount_ids->len; i++)
     {
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "ID");
@@ -463,16 +464,15 @@ berth_volume_get_scope (BerthVolume *self)
 /**
  * berth_volume_set_scope:
  * @self: a #BerthVolume
- * @scope: `local` or `global`
+ * @scope: `local` or `global`; anything else is `local`, as docker has
+ *   only these two
  */
 void
 berth_volume_set_scope (BerthVolume *self, const gchar *scope)
 {
   g_return_if_fail (BERTH_IS_VOLUME (self));
-  if (scope == NULL || scope == self->scope)
-    return;
-  g_free (self->scope);
-  self->scope = g_strdup (scope);
+  self->scope = g_strcmp0 (scope, "global") == 0 ? g_intern_static_string ("global")
+                                                 : g_intern_static_string ("local");
 }
 
 /**
@@ -608,8 +608,8 @@ berth_volume_get_mount_ids (BerthVolume *self)
   GStrv ids;
 
   g_return_val_if_fail (BERTH_IS_VOLUME (self), NULL);
-  ids = g_new0 (gchar *, self->mount_ids->len + 1);
-  for (guint i = 0; i < self->mount_ids->len; i++)
+  ids = g_new0 (gchar *, (self->mount_ids != NULL ? self->mount_ids->len : 0) + 1);
+  for (guint i = 0; self->mount_ids != NULL && i < self->mount_ids->len; i++)
     ids[i] = g_strdup (self->mount_ids->pdata[i]);
   return ids;
 }
@@ -617,7 +617,7 @@ berth_volume_get_mount_ids (BerthVolume *self)
 static gint
 mount_index (BerthVolume *self, const gchar *mount_id)
 {
-  for (guint i = 0; i < self->mount_ids->len; i++)
+  for (guint i = 0; self->mount_ids != NULL && i < self->mount_ids->len; i++)
     if (g_str_equal (self->mount_ids->pdata[i], mount_id))
       return i;
   return -1;
@@ -651,7 +651,7 @@ gboolean
 berth_volume_has_mounts (BerthVolume *self)
 {
   g_return_val_if_fail (BERTH_IS_VOLUME (self), FALSE);
-  return self->mount_ids->len > 0;
+  return self->mount_ids != NULL && self->mount_ids->len > 0;
 }
 
 /**
@@ -675,6 +675,11 @@ berth_volume_add_mount (BerthVolume *self, const gchar *mount_id, const gchar *p
       g_free (self->mount_paths->pdata[i]);
       self->mount_paths->pdata[i] = g_strdup (path);
       return;
+    }
+  if (self->mount_ids == NULL)
+    {
+      self->mount_ids = g_ptr_array_new_with_free_func (g_free);
+      self->mount_paths = g_ptr_array_new_with_free_func (g_free);
     }
   g_ptr_array_add (self->mount_ids, g_strdup (mount_id));
   g_ptr_array_add (self->mount_paths, g_strdup (path));
