@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "berth-cli.h"
 #include "berth-cli-progress.h"
@@ -122,8 +123,7 @@ normalise_address (const gchar *address)
   /* a bare socket path is accepted for convenience */
   if (address[0] == '/')
     {
-      g_autofree gchar *escaped = g_dbus_address_escape_value (address);
-      return g_strdup_printf ("unix:path=%s", escaped);
+      return berth_paths_socket_address (address);
     }
   return g_strdup (address);
 }

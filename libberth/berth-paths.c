@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "berth-error.h"
@@ -200,7 +201,31 @@ berth_paths_ensure (BerthPaths *self, BerthPathKind kind, GError **error)
 gchar *
 berth_paths_default_address (BerthPaths *self)
 {
-  g_autofree gchar *escaped
-    = g_dbus_address_escape_value (berth_paths_get (self, BERTH_PATH_SOCKET));
-  return g_strdup_printf ("unix:path=%s", escaped);
+  return berth_paths_socket_address (berth_paths_get (self, BERTH_PATH_SOCKET));
+}
+
+/**
+ * berth_paths_socket_address:
+ * @path: a unix socket's path
+ *
+ * The D-Bus address of a socket, its path escaped as the D-Bus
+ * specification says (as g_dbus_address_escape_value() does: that function
+ * would link GIO's proxy resolver, volume monitors and libmount into the
+ * static CLI, a millisecond of loading for every command).
+ *
+ * Returns: (transfer full): `unix:path=…`
+ */
+gchar *
+berth_paths_socket_address (const gchar *path)
+{
+  GString *out = g_string_new ("unix:path=");
+
+  for (const guchar *p = (const guchar *)path; *p != '\0'; p++)
+    {
+      if (g_ascii_isalnum (*p) || strchr ("-_/.\\*", *p) != NULL)
+        g_string_append_c (out, (gchar)*p);
+      else
+        g_string_append_printf (out, "%%%02x", *p);
+    }
+  return g_string_free (out, FALSE);
 }
