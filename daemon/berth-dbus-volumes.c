@@ -271,21 +271,34 @@ on_handle_list (BerthDBusBerth1Volumes *skeleton,
 {
   BerthDBusVolumes *self = user_data;
   g_autoptr(GPtrArray) volumes = berth_volume_service_list (self->service);
-  GVariantBuilder builder;
+  g_autofree GVariant **rows = g_new (GVariant *, volumes->len);
+  g_autoptr(GVariant) no_labels
+             = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{ss}"), NULL, 0));
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssssa{ss}u)"));
+  /* built child by child: with 10,000 volumes, a format string parsed for
+   * each row and a dictionary built for each empty label set cost more
+   * than the rows themselves */
   for (guint i = 0; i < volumes->len; i++)
     {
       BerthVolume *v = volumes->pdata[i];
-      g_auto(GStrv) ids = berth_volume_get_mount_ids (v);
-      g_variant_builder_add (
-        &builder, "(sssss@a{ss}u)", berth_volume_get_name (v), berth_volume_get_driver (v),
-        berth_volume_get_mountpoint (v) != NULL ? berth_volume_get_mountpoint (v) : "",
-        berth_volume_get_scope (v) != NULL ? berth_volume_get_scope (v) : "local",
-        berth_volume_state_to_string (berth_volume_get_state (v)),
-        string_dict (berth_volume_get_labels (v)), ids != NULL ? g_strv_length (ids) : 0);
+      GHashTable *labels = berth_volume_get_labels (v);
+      const gchar *mountpoint = berth_volume_get_mountpoint (v);
+      const gchar *scope = berth_volume_get_scope (v);
+      GVariant *fields[] = {
+        g_variant_new_string (berth_volume_get_name (v)),
+        g_variant_new_string (berth_volume_get_driver (v)),
+        g_variant_new_string (mountpoint != NULL ? mountpoint : ""),
+        g_variant_new_string (scope != NULL ? scope : "local"),
+        g_variant_new_string (berth_volume_state_to_string (berth_volume_get_state (v))),
+        labels != NULL && g_hash_table_size (labels) > 0 ? string_dict (labels)
+                                                         : g_variant_ref (no_labels),
+        g_variant_new_uint32 (berth_volume_get_n_mounts (v)),
+      };
+      rows[i] = g_variant_new_tuple (fields, G_N_ELEMENTS (fields));
     }
-  berth_dbus_berth1_volumes_complete_list (skeleton, invocation, g_variant_builder_end (&builder));
+  berth_dbus_berth1_volumes_complete_list (
+    skeleton, invocation,
+    g_variant_new_array (G_VARIANT_TYPE ("(sssssa{ss}u)"), rows, volumes->len));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -655,6 +655,19 @@ berth_volume_has_mounts (BerthVolume *self)
 }
 
 /**
+ * berth_volume_get_n_mounts:
+ * @self: a #BerthVolume
+ *
+ * Returns: how many mounts hold the volume
+ */
+guint
+berth_volume_get_n_mounts (BerthVolume *self)
+{
+  g_return_val_if_fail (BERTH_IS_VOLUME (self), 0);
+  return self->mount_ids != NULL ? self->mount_ids->len : 0;
+}
+
+/**
  * berth_volume_add_mount:
  * @self: a #BerthVolume
  * @mount_id: a mount ID

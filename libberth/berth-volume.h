@@ -72,6 +72,7 @@ gboolean berth_volume_is_anonymous (BerthVolume *self);
 GStrv berth_volume_get_mount_ids (BerthVolume *self);
 const gchar *berth_volume_get_mount_path (BerthVolume *self, const gchar *mount_id);
 gboolean berth_volume_has_mounts (BerthVolume *self);
+guint berth_volume_get_n_mounts (BerthVolume *self);
 void berth_volume_add_mount (BerthVolume *self, const gchar *mount_id, const gchar *path);
 gboolean berth_volume_remove_mount (BerthVolume *self, const gchar *mount_id);
 
