@@ -555,6 +555,18 @@ test_pull (void)
                    g_strdup_printf ("%s linux [sh] [PATH=/bin GREETING=hello] /bin 0 "
                                     "2024-01-02T03:04:05Z",
                                     arch));
+  /* and berth run honours it: Env (PATH included), WorkingDir, and Cmd when
+   * none is given (sh, reading the script on stdin with -i) */
+  {
+    g_autofree gchar *out
+      = berth_test_run_ok (d, "run", "--rm", multi, "sh", "-c", "echo $GREETING $PATH; pwd", NULL);
+    g_autoptr(BerthTestResult) ran = berth_test_run_with_input (
+      d, "echo from the Cmd of the image\n", "run", "--rm", "-i", multi, NULL);
+
+    g_assert_cmpstr (out, ==, "hello /bin\n/bin\n");
+    g_assert_cmpint (ran->status, ==, 0);
+    g_assert_cmpstr (ran->out, ==, "from the Cmd of the image\n");
+  }
   /* one layer tree for all of them: the OCI and the index pull are the same image */
   {
     g_autofree gchar *ids = berth_test_run_ok (d, "images", "-q", NULL);
