@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "berth-test-harness.h"
-#include "sshd-fixture.h"
+#include "sshfs-fixture.h"
 
 static gboolean
 can_run (void)
@@ -382,51 +382,20 @@ static void
 test_run_sshfs (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
+  g_autoptr(BerthTestSshfs) sshfs = NULL;
   g_autoptr(BerthTestResult) r = NULL;
-  g_autoptr(GSubprocess) sshd = NULL;
-  g_autofree gchar *keys = NULL;
-  g_autofree gchar *key = NULL;
-  g_autofree gchar *state = NULL;
-  g_autofree gchar *remote = NULL;
-  g_autofree gchar *sshcmd = NULL;
-  g_autofree gchar *port_opt = NULL;
   g_autofree gchar *ps = NULL;
-  guint16 port = 0;
 
-  if (!can_run () || !g_file_test (TEST_SSHD, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      if (!g_test_failed ())
-        g_test_skip ("needs sshd (Debian package openssh-server)");
-      return;
-    }
+  if (!can_run () || !berth_test_sshfs_can_run ())
+    return;
   d = berth_test_daemon_start_built ();
   import_busybox (d);
-  keys = g_build_filename (d->tmp, "keys", NULL);
-  state = g_build_filename (d->tmp, "state", NULL);
-  remote = g_build_filename (d->tmp, "remote", NULL);
-  g_assert_no_errno (g_mkdir_with_parents (keys, 0700));
-  g_assert_no_errno (g_mkdir_with_parents (state, 0700));
-  g_assert_no_errno (g_mkdir_with_parents (remote, 0755));
+  sshfs = berth_test_sshfs_start (d);
   {
-    g_autofree gchar *file = g_build_filename (remote, "hello.txt", NULL);
+    g_autofree gchar *file = g_build_filename (sshfs->remote, "hello.txt", NULL);
     g_assert_true (g_file_set_contents (file, "hello from the remote side\n", -1, NULL));
   }
-  key = g_build_filename (keys, "id_test", NULL);
-  sshd = test_sshd_start (d->tmp, key, &port);
-  {
-    g_autofree gchar *state_arg = g_strdup_printf ("state.source=%s", state);
-    g_autofree gchar *keys_arg = g_strdup_printf ("sshkey.source=%s", keys);
-    g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs",
-                               berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN"), NULL));
-    g_free (berth_test_run_ok (d, "plugin", "set", "vieux/sshfs", state_arg, keys_arg, NULL));
-    g_free (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL));
-  }
-  sshcmd = g_strdup_printf ("sshcmd=root@127.0.0.1:%s", remote);
-  port_opt = g_strdup_printf ("port=%u", port);
-  g_free (berth_test_run_ok (d, "volume", "create", "-d", "vieux/sshfs", "--name", "sshvolume",
-                             "-o", sshcmd, "-o", port_opt, "-o", "IdentityFile=/root/.ssh/id_test",
-                             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                             NULL));
+  g_free (berth_test_sshfs_create_volume (d, sshfs, "sshvolume", NULL));
 
   /* docker run -v sshvolume:/data busybox ls /data */
   r = run (d, "-v", "sshvolume:/data", "busybox", "ls", "/data", NULL);
@@ -441,13 +410,7 @@ test_run_sshfs (void)
   g_assert_cmpuint (volume_mounts (d, "sshvolume"), ==, 0);
 
   /* a driver that refuses the mount: the error says so, nothing stays */
-  {
-    g_autofree gchar *bad = g_strdup_printf ("sshcmd=root@127.0.0.1:%s/missing", remote);
-    g_free (berth_test_run_ok (d, "volume", "create", "-d", "vieux/sshfs", "--name", "badvolume",
-                               "-o", bad, "-o", port_opt, "-o", "IdentityFile=/root/.ssh/id_test",
-                               "-o", "StrictHostKeyChecking=no", "-o",
-                               "UserKnownHostsFile=/dev/null", NULL));
-  }
+  g_free (berth_test_sshfs_create_volume (d, sshfs, "badvolume", "missing"));
   r = run (d, "--rm", "-v", "sshvolume:/ok", "-v", "badvolume:/data", "busybox", "ls", NULL);
   assert_fails_with (r, 125, "mounting volume badvolume");
   g_clear_pointer (&r, berth_test_result_free);
@@ -459,7 +422,6 @@ test_run_sshfs (void)
   g_free (berth_test_run_ok (d, "volume", "rm", "sshvolume", "badvolume", NULL));
   g_free (berth_test_run_ok (d, "plugin", "disable", "vieux/sshfs", NULL));
   g_free (berth_test_run_ok (d, "plugin", "rm", "vieux/sshfs", NULL));
-  g_subprocess_force_exit (sshd);
 }
 
 int

@@ -9,6 +9,7 @@
 
 #include "berth-test-harness.h"
 #include "sshd-fixture.h"
+#include "sshfs-fixture.h"
 
 static void
 assert_fails (BerthTestResult *r, const gchar *err_part)
@@ -188,60 +189,29 @@ static void
 test_sshfs (void)
 {
   g_autoptr(BerthTestDaemon) d = NULL;
-  g_autofree gchar *keys = NULL;
-  g_autofree gchar *key = NULL;
-  g_autofree gchar *state = NULL;
-  g_autofree gchar *remote = NULL;
-  g_autofree gchar *sshcmd = NULL;
-  g_autofree gchar *port_opt = NULL;
+  g_autoptr(BerthTestSshfs) sshfs = NULL;
   g_autofree gchar *mount = NULL;
+  g_autofree gchar *created = NULL;
   g_auto(GStrv) lines = NULL;
-  g_autoptr(GSubprocess) sshd = NULL;
   g_autoptr(BerthTestResult) r = NULL;
-  guint16 port = 0;
 
-  if (getuid () != 0 || !g_file_test (TEST_SSHD, G_FILE_TEST_IS_EXECUTABLE)
-      || !g_file_test ("/dev/fuse", G_FILE_TEST_EXISTS) || g_find_program_in_path ("runc") == NULL)
-    {
-      g_test_skip ("needs root, sshd, /dev/fuse and runc");
-      return;
-    }
+  if (!berth_test_sshfs_can_run ())
+    return;
   d = berth_test_daemon_start_built ();
-  keys = g_build_filename (d->tmp, "keys", NULL);
-  state = g_build_filename (d->tmp, "state", NULL);
-  remote = g_build_filename (d->tmp, "remote", NULL);
-  g_assert_no_errno (g_mkdir_with_parents (keys, 0700));
-  g_assert_no_errno (g_mkdir_with_parents (state, 0700));
-  g_assert_no_errno (g_mkdir_with_parents (remote, 0755));
+  sshfs = berth_test_sshfs_start (d);
   {
-    g_autofree gchar *file = g_build_filename (remote, "remote-file.txt", NULL);
+    g_autofree gchar *file = g_build_filename (sshfs->remote, "remote-file.txt", NULL);
     g_autoptr(GError) error = NULL;
     g_file_set_contents (file, "through sshfs\n", -1, &error);
     g_assert_no_error (error);
   }
-  key = g_build_filename (keys, "id_test", NULL);
-  sshd = test_sshd_start (d->tmp, key, &port);
-
-  {
-    g_autofree gchar *state_arg = g_strdup_printf ("state.source=%s", state);
-    g_autofree gchar *keys_arg = g_strdup_printf ("sshkey.source=%s", keys);
-    g_free (berth_test_run_ok (d, "plugin", "create", "vieux/sshfs",
-                               berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN"), NULL));
-    g_free (berth_test_run_ok (d, "plugin", "set", "vieux/sshfs", state_arg, keys_arg, NULL));
-    g_free (berth_test_run_ok (d, "plugin", "enable", "vieux/sshfs", NULL));
-  }
-  sshcmd = g_strdup_printf ("sshcmd=root@127.0.0.1:%s", remote);
-  port_opt = g_strdup_printf ("port=%u", port);
-  g_assert_cmpstr (
-    berth_test_run_ok (d, "volume", "create", "-d", "vieux/sshfs", "--name", "sshvolume", "-o",
-                       sshcmd, "-o", port_opt, "-o", "IdentityFile=/root/.ssh/id_test", "-o",
-                       "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", NULL),
-    ==, "sshvolume\n");
+  created = berth_test_sshfs_create_volume (d, sshfs, "sshvolume", NULL);
+  g_assert_cmpstr (created, ==, "sshvolume\n");
   {
     g_autofree gchar *ls = berth_test_run_ok (d, "volume", "ls", NULL);
     g_autofree gchar *driver = berth_test_run_ok (
       d, "volume", "inspect", "-f", "{{.Driver}} {{.Options.port}}", "sshvolume", NULL);
-    g_autofree gchar *expected = g_strdup_printf ("vieux/sshfs:latest %u\n", port);
+    g_autofree gchar *expected = g_strdup_printf ("vieux/sshfs:latest %u\n", sshfs->port);
     g_assert_cmpstr (ls, ==, "DRIVER               VOLUME NAME\nvieux/sshfs:latest   sshvolume\n");
     g_assert_cmpstr (driver, ==, expected);
   }
@@ -268,7 +238,6 @@ test_sshfs (void)
   g_assert_cmpstr (berth_test_run_ok (d, "volume", "rm", "sshvolume", NULL), ==, "sshvolume\n");
   g_free (berth_test_run_ok (d, "plugin", "disable", "vieux/sshfs", NULL));
   g_free (berth_test_run_ok (d, "plugin", "rm", "vieux/sshfs", NULL));
-  g_subprocess_force_exit (sshd);
 }
 
 int
