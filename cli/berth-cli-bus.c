@@ -27,7 +27,24 @@ struct _BerthCliBus
   GByteArray *in; /* bytes read and not yet used */
   GArray *fds;    /* file descriptors received and not yet used */
   gboolean unix_fds;
+  BerthCliWaitFunc wait_func; /* waits for berthd, serving other files meanwhile */
+  gpointer wait_data;
 };
+
+/**
+ * berth_cli_bus_set_wait_func:
+ * @bus: a connection
+ * @func: (nullable): called instead of a plain wait whenever the client
+ *   waits for berthd without a time limit; it returns once @bus_fd is
+ *   readable (`berth run -t` relays a terminal meanwhile)
+ * @user_data: for @func
+ */
+void
+berth_cli_bus_set_wait_func (BerthCliBus *bus, BerthCliWaitFunc func, gpointer user_data)
+{
+  bus->wait_func = func;
+  bus->wait_data = user_data;
+}
 
 void
 berth_cli_bus_free (BerthCliBus *bus)
@@ -69,7 +86,9 @@ read_more (BerthCliBus *bus, gint timeout_ms, GError **error)
   guint8 buf[65536];
   ssize_t n;
 
-  if (timeout_ms >= 0)
+  if (timeout_ms < 0 && bus->wait_func != NULL)
+    bus->wait_func (bus->fd, bus->wait_data);
+  else if (timeout_ms >= 0)
     {
       struct pollfd pfd = { .fd = bus->fd, .events = POLLIN };
       gint r;

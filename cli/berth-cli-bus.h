@@ -20,6 +20,10 @@ GVariant *berth_cli_bus_call (BerthCliBus *bus,
                               const GVariantType *reply_type,
                               GUnixFDList **out_fd_list,
                               GError **error);
+/* returns when @bus_fd is readable */
+typedef void (*BerthCliWaitFunc) (gint bus_fd, gpointer user_data);
+void berth_cli_bus_set_wait_func (BerthCliBus *bus, BerthCliWaitFunc func, gpointer user_data);
+
 /* a signal that arrived during the call with serial @serial */
 typedef void (*BerthCliSignalFunc) (GDBusMessage *signal, guint32 serial, gpointer user_data);
 GVariant *berth_cli_bus_call_full (BerthCliBus *bus,

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <gio/gunixfdlist.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "berth-cli.h"
@@ -52,6 +56,147 @@ resolve_env (gchar **env)
   return g_strv_builder_end (builder);
 }
 
+/* `run -t`: the process's terminal comes from berthd as a Console signal;
+ * while the call waits, its output is copied to our stdout and (with -i)
+ * our stdin to it, our own terminal raw so that Ctrl-C reaches the process */
+typedef struct
+{
+  gint master;
+  gboolean forward_stdin;
+  gboolean raw;
+  struct termios saved;
+} Relay;
+
+static gboolean
+write_all_fd (gint fd, const gchar *buf, gssize len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, buf, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      buf += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* copies what the terminal has; FALSE once the process has let it go */
+static gboolean
+relay_output (Relay *relay)
+{
+  gchar buf[16384];
+  gssize n = read (relay->master, buf, sizeof buf);
+
+  if (n < 0 && (errno == EINTR || errno == EAGAIN))
+    return TRUE;
+  if (n <= 0)
+    {
+      close (relay->master);
+      relay->master = -1;
+      return FALSE;
+    }
+  write_all_fd (STDOUT_FILENO, buf, n);
+  return TRUE;
+}
+
+static void
+relay_wait (gint bus_fd, gpointer user_data)
+{
+  Relay *relay = user_data;
+
+  for (;;)
+    {
+      struct pollfd fds[3] = { { .fd = bus_fd, .events = POLLIN } };
+      guint n = 1;
+      gint master_at = -1, stdin_at = -1;
+
+      if (relay->master >= 0)
+        {
+          master_at = n;
+          fds[n++] = (struct pollfd){ .fd = relay->master, .events = POLLIN };
+          if (relay->forward_stdin)
+            {
+              stdin_at = n;
+              fds[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
+            }
+        }
+      if (poll (fds, n, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return;
+        }
+      if (master_at >= 0 && fds[master_at].revents != 0)
+        relay_output (relay);
+      if (stdin_at >= 0 && fds[stdin_at].revents != 0 && relay->master >= 0)
+        {
+          gchar buf[4096];
+          gssize got = read (STDIN_FILENO, buf, sizeof buf);
+          if (got > 0)
+            write_all_fd (relay->master, buf, got);
+          else if (got == 0 || errno != EINTR)
+            relay->forward_stdin = FALSE;
+        }
+      if (fds[0].revents != 0)
+        return;
+    }
+}
+
+static void
+on_console (GDBusMessage *signal, guint32 serial, gpointer user_data)
+{
+  Relay *relay = user_data;
+  GVariant *body = g_dbus_message_get_body (signal);
+  GUnixFDList *fds = g_dbus_message_get_unix_fd_list (signal);
+  struct winsize size;
+  guint32 call;
+  gint32 handle;
+
+  if (g_strcmp0 (g_dbus_message_get_member (signal), "Console") != 0 || body == NULL
+      || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(uh)")) || fds == NULL)
+    return;
+  g_variant_get (body, "(uh)", &call, &handle);
+  if (call != serial || relay->master >= 0)
+    return;
+  relay->master = g_unix_fd_list_get (fds, handle, NULL);
+  if (relay->master < 0)
+    return;
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
+    (void)ioctl (relay->master, TIOCSWINSZ, &size);
+  /* raw: keys go to the process as they are typed, Ctrl-C included */
+  if (relay->forward_stdin && isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &relay->saved) == 0)
+    {
+      struct termios raw = relay->saved;
+      cfmakeraw (&raw);
+      relay->raw = tcsetattr (STDIN_FILENO, TCSANOW, &raw) == 0;
+    }
+}
+
+/* what the terminal still holds when the process has ended */
+static void
+relay_finish (Relay *relay)
+{
+  if (relay->master >= 0)
+    {
+      (void)fcntl (relay->master, F_SETFL, fcntl (relay->master, F_GETFL) | O_NONBLOCK);
+      while (relay->master >= 0 && relay_output (relay))
+        {
+          struct pollfd pfd = { .fd = relay->master, .events = POLLIN };
+          if (relay->master >= 0 && poll (&pfd, 1, 0) <= 0)
+            break;
+        }
+    }
+  if (relay->master >= 0)
+    close (relay->master);
+  relay->master = -1;
+  if (relay->raw)
+    (void)tcsetattr (STDIN_FILENO, TCSANOW, &relay->saved);
+  relay->raw = FALSE;
+}
+
 /* docker's exit codes for what went wrong before the command ran: 125,
  * 126 when it cannot be invoked, 127 when it is not there */
 static gint
@@ -89,7 +234,7 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
     { "net", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &network, NULL, NULL },
     { "rm", 0, 0, G_OPTION_ARG_NONE, &auto_remove,
       "Automatically remove the container when it exits", NULL },
-    { "tty", 't', 0, G_OPTION_ARG_NONE, &tty, "Accepted; berth allocates no terminal", NULL },
+    { "tty", 't', 0, G_OPTION_ARG_NONE, &tty, "Allocate a pseudo-TTY", NULL },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user,
       "Username or UID (format: <name|uid>[:<group|gid>])", "string" },
     { "volume", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &volumes,
@@ -108,6 +253,7 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
   gint null_fd;
   const gchar *id;
   gint code;
+  Relay relay = { .master = -1 };
 
   /* the options are parsed up to the image; what follows is the command */
   memcpy (options, argv, sizeof (gchar *) * image_at);
@@ -121,8 +267,6 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
       g_printerr ("berth: 'run' requires at least 1 argument\nSee 'berth run --help'.\n");
       return BERTH_EXIT_ERROR;
     }
-  if (tty)
-    g_printerr ("berth: -t: berth allocates no terminal; the process gets plain streams\n");
   resolved_env = resolve_env (env);
 
   g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
@@ -145,6 +289,16 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
   if (network != NULL)
     g_variant_builder_add (&dict, "{sv}", "Network", g_variant_new_string (network));
   g_variant_builder_add (&dict, "{sv}", "AutoRemove", g_variant_new_boolean (auto_remove));
+  if (tty)
+    {
+      struct winsize size;
+      g_variant_builder_add (&dict, "{sv}", "Tty", g_variant_new_boolean (TRUE));
+      if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_row > 0)
+        {
+          g_variant_builder_add (&dict, "{sv}", "TtyRows", g_variant_new_uint32 (size.ws_row));
+          g_variant_builder_add (&dict, "{sv}", "TtyColumns", g_variant_new_uint32 (size.ws_col));
+        }
+    }
 
   /* the process writes to our own stdout and stderr; it reads our stdin
    * only with -i, as docker's */
@@ -156,10 +310,15 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
     close (null_fd);
   if (!berth_cli_connect (cli, &error))
     return run_failed (cli, error);
-  reply = berth_cli_bus_call_with_fds (
+  relay.forward_stdin = interactive;
+  if (tty)
+    berth_cli_bus_set_wait_func (cli->bus, relay_wait, &relay);
+  reply = berth_cli_bus_call_full (
     cli->bus, cli->bus_name, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "Run",
     g_variant_new ("(@a{sv}hhh)", g_variant_builder_end (&dict), 0, 1, 2), fds,
-    G_VARIANT_TYPE ("(si)"), NULL, &error);
+    G_VARIANT_TYPE ("(si)"), NULL, tty ? on_console : NULL, &relay, &error);
+  berth_cli_bus_set_wait_func (cli->bus, NULL, NULL);
+  relay_finish (&relay);
   if (reply == NULL)
     return run_failed (cli, error);
   g_variant_get (reply, "(&si)", &id, &code);

@@ -31,6 +31,28 @@ on_ran (GObject *source, GAsyncResult *result, gpointer user_data)
     g_dbus_method_invocation_return_value (invocation, g_variant_new ("(si)", id, code));
 }
 
+/* the terminal of a `run -t`, to the caller alone, as a Console signal
+ * with the call's serial; the caller relays it */
+static void
+on_console (gint master, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  GDBusConnection *connection = g_dbus_method_invocation_get_connection (invocation);
+  g_autoptr(GDBusMessage) signal = g_dbus_message_new_signal (
+    BERTH_DBUS_PATH, "org.berth.Berth1.Containers", "Console");
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new_from_array (&master, 1);
+  guint32 serial = g_dbus_message_get_serial (g_dbus_method_invocation_get_message (invocation));
+  g_autoptr(GError) error = NULL;
+
+  if (g_dbus_method_invocation_get_sender (invocation) != NULL)
+    g_dbus_message_set_destination (signal, g_dbus_method_invocation_get_sender (invocation));
+  g_dbus_message_set_body (signal, g_variant_new ("(uh)", serial, 0));
+  g_dbus_message_set_unix_fd_list (signal, fds);
+  if (!g_dbus_connection_send_message (connection, signal, G_DBUS_SEND_MESSAGE_FLAGS_NONE, NULL,
+                                       &error))
+    g_debug ("the caller of Run has gone: %s", error->message);
+}
+
 static gboolean
 on_handle_run (BerthDBusBerth1Containers *skeleton,
                GDBusMethodInvocation *invocation,
@@ -64,6 +86,11 @@ on_handle_run (BerthDBusBerth1Containers *skeleton,
   g_variant_dict_lookup (dict, "Name", "&s", &run.name);
   g_variant_dict_lookup (dict, "Network", "&s", &run.network);
   g_variant_dict_lookup (dict, "AutoRemove", "b", &run.auto_remove);
+  g_variant_dict_lookup (dict, "Tty", "b", &run.tty);
+  g_variant_dict_lookup (dict, "TtyRows", "u", &run.rows);
+  g_variant_dict_lookup (dict, "TtyColumns", "u", &run.columns);
+  run.console = on_console;
+  run.console_data = invocation; /* kept alive by the reply's callback */
   run.cmd = cmd;
   run.env = env;
   run.volumes = volumes;

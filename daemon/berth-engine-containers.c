@@ -351,12 +351,18 @@ resolve_user (const gchar *rootfs, const gchar *spec, guint32 *uid, guint32 *gid
 
 /* the image's Env, then -e, a key given again replacing the earlier one */
 static GStrv
-merge_env (const gchar *const *image_env, const gchar *const *user_env, const gchar *hostname)
+merge_env (const gchar *const *image_env,
+           const gchar *const *user_env,
+           const gchar *hostname,
+           gboolean tty)
 {
   g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
   gboolean have_path = FALSE;
 
   g_ptr_array_add (env, g_strdup_printf ("HOSTNAME=%s", hostname));
+  /* docker's, with -t */
+  if (tty)
+    g_ptr_array_add (env, g_strdup ("TERM=xterm"));
   for (guint pass = 0; pass < 2; pass++)
     {
       const gchar *const *list = pass == 0 ? image_env : user_env;
@@ -398,6 +404,12 @@ typedef struct
   gchar *user;
   gboolean network_host;
   gint fds[3];
+  gboolean tty;
+  guint rows;
+  guint columns;
+  BerthRunConsoleFunc console;
+  gpointer console_data;
+  gint master; /* the terminal's, once it runs with -t */
   guint next_mount;
   gchar *rootfs;
   gboolean snapshot;
@@ -410,6 +422,8 @@ run_data_free (RunData *data)
   for (guint i = 0; i < 3; i++)
     if (data->fds[i] >= 0)
       close (data->fds[i]);
+  if (data->master >= 0)
+    close (data->master);
   g_clear_pointer (&data->container, berth_container_unref);
   g_clear_object (&data->image);
   g_strfreev (data->env);
@@ -537,7 +551,8 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       BerthOciBind bind = { mount->destination, mount->source, mount->readonly };
       g_array_append_val (binds, bind);
     }
-  env = merge_env (berth_image_get_env (data->image), (const gchar *const *)data->env, hostname);
+  env = merge_env (berth_image_get_env (data->image), (const gchar *const *)data->env, hostname,
+                   data->tty);
   if (workdir == NULL || workdir[0] == '\0')
     workdir = berth_image_get_working_dir (data->image);
   oci.rootfs = data->rootfs;
@@ -546,12 +561,18 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   oci.cwd = workdir != NULL && workdir[0] != '\0' ? workdir : "/";
   oci.hostname = hostname;
   oci.network_host = data->network_host;
+  oci.terminal = data->tty;
+  oci.rows = data->rows;
+  oci.columns = data->columns;
   oci.binds = (const BerthOciBind *)binds->data;
   oci.n_binds = binds->len;
   spec = berth_oci_spec_new_for_container (&oci, &error);
   if (spec == NULL || !berth_oci_spec_write_bundle (spec, bundle, cancellable, &error)
-      || !berth_runtime_start_stdio (runtime, c->id, bundle, data->fds[0], data->fds[1],
-                                     data->fds[2], &data->pid, cancellable, &error))
+      || (data->tty
+            ? !berth_runtime_start_terminal (runtime, c->id, bundle, &data->master, &data->pid,
+                                             cancellable, &error)
+            : !berth_runtime_start_stdio (runtime, c->id, bundle, data->fds[0], data->fds[1],
+                                          data->fds[2], &data->pid, cancellable, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -699,6 +720,16 @@ on_started (GObject *source, GAsyncResult *result, gpointer user_data)
         close (data->fds[i]);
         data->fds[i] = -1;
       }
+  /* the terminal goes to whoever asked for it */
+  if (data->master >= 0)
+    {
+      gint master = data->master;
+      data->master = -1;
+      if (data->console != NULL)
+        data->console (master, data->console_data);
+      else
+        close (master);
+    }
   c->pid = data->pid;
   c->state = BERTH_CONTAINER_STATE_RUNNING;
   save_or_warn (self, c);
@@ -846,6 +877,12 @@ berth_engine_run_async (BerthEngine *self,
 
   data = g_new0 (RunData, 1);
   data->engine = g_object_ref (self);
+  data->master = -1;
+  data->tty = options->tty;
+  data->rows = options->rows;
+  data->columns = options->columns;
+  data->console = options->console;
+  data->console_data = options->console_data;
   for (guint i = 0; i < 3; i++)
     data->fds[i] = options->fds[i] >= 0 ? fcntl (options->fds[i], F_DUPFD_CLOEXEC, 3) : -1;
   g_task_set_task_data (task, data, (GDestroyNotify)run_data_free);

@@ -159,6 +159,15 @@ gboolean berth_engine_remove_image (BerthEngine *self,
 typedef struct _BerthContainer BerthContainer;
 
 /**
+ * BerthRunConsoleFunc:
+ * @master: the master of the process's pseudo-terminal; the function owns it
+ * @user_data: the data given with the function
+ *
+ * Hands on the terminal of a `berth run -t` process once it runs.
+ */
+typedef void (*BerthRunConsoleFunc) (gint master, gpointer user_data);
+
+/**
  * BerthRunOptions:
  * @image: the image, as a reference or an ID
  * @cmd: (nullable): the command; else the image's Cmd (after its Entrypoint)
@@ -170,6 +179,11 @@ typedef struct _BerthContainer BerthContainer;
  * @network: (nullable): `none` (the default) or `host`
  * @auto_remove: remove the container when it ends
  * @fds: the process's stdin, stdout and stderr; -1 for /dev/null
+ * @tty: run on a pseudo-terminal instead (`-t`); its master goes to @console
+ * @rows: the terminal's height, or 0
+ * @columns: the terminal's width, or 0
+ * @console: (nullable): receives the terminal's master, with @tty
+ * @console_data: for @console; it must live until the run ends
  */
 typedef struct
 {
@@ -183,6 +197,11 @@ typedef struct
   const gchar *network;
   gboolean auto_remove;
   gint fds[3];
+  gboolean tty;
+  guint rows;
+  guint columns;
+  BerthRunConsoleFunc console;
+  gpointer console_data;
 } BerthRunOptions;
 
 void berth_engine_run_async (BerthEngine *self,

@@ -826,7 +826,15 @@ berth_oci_spec_new_for_container (const BerthOciContainer *container, GError **e
   json_builder_set_member_name (builder, "process");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "terminal");
-  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_add_boolean_value (builder, container->terminal);
+  if (container->terminal && container->rows > 0 && container->columns > 0)
+    {
+      json_builder_set_member_name (builder, "consoleSize");
+      json_builder_begin_object (builder);
+      add_uint_member (builder, "height", container->rows);
+      add_uint_member (builder, "width", container->columns);
+      json_builder_end_object (builder);
+    }
   json_builder_set_member_name (builder, "user");
   json_builder_begin_object (builder);
   add_uint_member (builder, "uid", container->uid);

@@ -46,6 +46,9 @@ typedef struct
  * @gid: the group
  * @hostname: (nullable): the UTS host name
  * @network_host: share the host's network namespace
+ * @terminal: run on a pseudo-terminal the runtime makes
+ * @rows: the terminal's height, or 0
+ * @columns: the terminal's width, or 0
  * @binds: (array length=n_binds): host paths bound into the container
  * @n_binds: how many
  *
@@ -61,6 +64,9 @@ typedef struct
   guint32 gid;
   const gchar *hostname;
   gboolean network_host;
+  gboolean terminal;
+  guint rows;
+  guint columns;
   const BerthOciBind *binds;
   guint n_binds;
 } BerthOciContainer;

@@ -110,6 +110,36 @@ berth_runtime_start_stdio (BerthRuntime *self,
 }
 
 /**
+ * berth_runtime_start_terminal:
+ * @self: a #BerthRuntime
+ * @id: the container's ID
+ * @bundle_dir: an OCI bundle whose process has `terminal` set
+ * @out_master: (out): the pseudo-terminal's master, for the caller to read
+ *   and write
+ * @out_pid: (out) (optional): the container's first process
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the container's process runs on its terminal
+ */
+gboolean
+berth_runtime_start_terminal (BerthRuntime *self,
+                              const gchar *id,
+                              const gchar *bundle_dir,
+                              gint *out_master,
+                              GPid *out_pid,
+                              GCancellable *cancellable,
+                              GError **error)
+{
+  BerthRuntimeInterface *iface;
+  g_return_val_if_fail (BERTH_IS_RUNTIME (self), FALSE);
+  g_return_val_if_fail (id != NULL && bundle_dir != NULL && out_master != NULL, FALSE);
+  iface = BERTH_RUNTIME_GET_IFACE (self);
+  BERTH_IFACE_DISPATCH (iface, start_terminal, self, error, FALSE);
+  return iface->start_terminal (self, id, bundle_dir, out_master, out_pid, cancellable, error);
+}
+
+/**
  * berth_runtime_state:
  * @self: a #BerthRuntime
  * @id: the container's ID

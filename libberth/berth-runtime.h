@@ -41,6 +41,9 @@ typedef enum
  * @start_stdio: as @start, with the container's stdin, stdout and stderr
  *   each given (-1 for /dev/null): a `berth run` hands the caller's own
  *   descriptors to the container
+ * @start_terminal: as @start, the process on a pseudo-terminal the runtime
+ *   makes inside the container (its controlling terminal); returns the
+ *   terminal's master
  *
  * Runs containers (plugins, and `berth run` processes) with an OCI runtime.
  */
@@ -78,8 +81,16 @@ struct _BerthRuntimeInterface
                            GCancellable *cancellable,
                            GError **error);
 
+  gboolean (*start_terminal) (BerthRuntime *self,
+                              const gchar *id,
+                              const gchar *bundle_dir,
+                              gint *out_master,
+                              GPid *out_pid,
+                              GCancellable *cancellable,
+                              GError **error);
+
   /*< private >*/
-  gpointer padding[15];
+  gpointer padding[14];
 };
 
 const gchar *berth_runtime_get_name (BerthRuntime *self);
@@ -100,6 +111,13 @@ gboolean berth_runtime_start_stdio (BerthRuntime *self,
                                     GPid *out_pid,
                                     GCancellable *cancellable,
                                     GError **error);
+gboolean berth_runtime_start_terminal (BerthRuntime *self,
+                                       const gchar *id,
+                                       const gchar *bundle_dir,
+                                       gint *out_master,
+                                       GPid *out_pid,
+                                       GCancellable *cancellable,
+                                       GError **error);
 gboolean berth_runtime_state (BerthRuntime *self,
                               const gchar *id,
                               BerthRuntimeStatus *out_status,

@@ -7,8 +7,11 @@
 #include <ftw.h>
 #include <glib/gstdio.h>
 #include <linux/magic.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -160,17 +163,17 @@ berth_oci_runtime_get_name (BerthRuntime *runtime)
  * runtime's init). A failed start leaves the runtime's own error line in
  * the log fd too, since the runtime's stderr is the container's */
 static gboolean
-berth_oci_runtime_start_stdio (BerthRuntime *runtime,
-                               const gchar *id,
-                               const gchar *bundle_dir,
-                               gint stdin_fd,
-                               gint stdout_fd,
-                               gint stderr_fd,
-                               GPid *out_pid,
-                               GCancellable *cancellable,
-                               GError **error)
+start_container (BerthOciRuntime *self,
+                 const gchar *id,
+                 const gchar *bundle_dir,
+                 const gchar *console_socket,
+                 gint stdin_fd,
+                 gint stdout_fd,
+                 gint stderr_fd,
+                 GPid *out_pid,
+                 GCancellable *cancellable,
+                 GError **error)
 {
-  BerthOciRuntime *self = BERTH_OCI_RUNTIME (runtime);
   g_autofree gchar *bundle = g_canonicalize_filename (bundle_dir, NULL);
   g_autofree gchar *pid_path = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -187,11 +190,14 @@ berth_oci_runtime_start_stdio (BerthRuntime *runtime,
     }
 
   pid_path = berth_oci_runtime_next_work_path (self, "pid");
-  if (!berth_oci_runtime_run_container (self,
-                                        (const gchar *const[]){ "run", "--detach", "--pid-file",
-                                                                pid_path, "--bundle", bundle, id,
-                                                                NULL },
-                                        stdin_fd, stdout_fd, stderr_fd, cancellable, &local_error))
+  if (!berth_oci_runtime_run_container (
+        self,
+        console_socket != NULL
+          ? (const gchar *const[]){ "run", "--detach", "--console-socket", console_socket,
+                                    "--pid-file", pid_path, "--bundle", bundle, id, NULL }
+          : (const gchar *const[]){ "run", "--detach", "--pid-file", pid_path, "--bundle", bundle,
+                                    id, NULL },
+        stdin_fd, stdout_fd, stderr_fd, cancellable, &local_error))
     {
       (void)g_unlink (pid_path);
       /* a runtime stopped half-way may leave a created container behind */
@@ -216,6 +222,115 @@ berth_oci_runtime_start_stdio (BerthRuntime *runtime,
   g_debug ("started container %s from %s: pid %d", id, bundle, (gint)pid);
   if (out_pid != NULL)
     *out_pid = pid;
+  return TRUE;
+}
+
+static gboolean
+berth_oci_runtime_start_stdio (BerthRuntime *runtime,
+                               const gchar *id,
+                               const gchar *bundle_dir,
+                               gint stdin_fd,
+                               gint stdout_fd,
+                               gint stderr_fd,
+                               GPid *out_pid,
+                               GCancellable *cancellable,
+                               GError **error)
+{
+  return start_container (BERTH_OCI_RUNTIME (runtime), id, bundle_dir, NULL, stdin_fd, stdout_fd,
+                          stderr_fd, out_pid, cancellable, error);
+}
+
+/* the pseudo-terminal master runc sent over the console socket */
+static gint
+receive_master (gint listen_fd, GError **error)
+{
+  gint conn = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  gchar byte[256];
+  union
+  {
+    struct cmsghdr align;
+    gchar buf[CMSG_SPACE (sizeof (gint))];
+  } control;
+  struct iovec iov = { .iov_base = byte, .iov_len = sizeof byte };
+  struct msghdr msg = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control
+  };
+  struct cmsghdr *c;
+  gint master = -1;
+
+  if (conn < 0)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                   "the runtime sent no terminal on its console socket: %s", g_strerror (errno));
+      return -1;
+    }
+  if (recvmsg (conn, &msg, MSG_CMSG_CLOEXEC) >= 0 && (c = CMSG_FIRSTHDR (&msg)) != NULL
+      && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+    memcpy (&master, CMSG_DATA (c), sizeof master);
+  close (conn);
+  if (master < 0)
+    g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                         "the runtime's console socket carried no terminal");
+  return master;
+}
+
+/* runc makes the pseudo-terminal inside the container, the process's
+ * controlling terminal, and sends its master over a socket berth listens
+ * on: berth hands it on, to the CLI of `berth run -t` */
+static gboolean
+berth_oci_runtime_start_terminal (BerthRuntime *runtime,
+                                  const gchar *id,
+                                  const gchar *bundle_dir,
+                                  gint *out_master,
+                                  GPid *out_pid,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
+  BerthOciRuntime *self = BERTH_OCI_RUNTIME (runtime);
+  g_autofree gchar *path = NULL;
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  gint listen_fd;
+  gint master;
+
+  if (!ensure_dirs (self, error))
+    return FALSE;
+  path = berth_oci_runtime_next_work_path (self, "console");
+  if (strlen (path) >= sizeof sa.sun_path)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "the console socket path %s is too long",
+                   path);
+      return FALSE;
+    }
+  strcpy (sa.sun_path, path);
+  listen_fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd < 0 || bind (listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0
+      || listen (listen_fd, 1) != 0)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "creating the console socket %s: %s",
+                   path, g_strerror (errno));
+      if (listen_fd >= 0)
+        close (listen_fd);
+      (void)g_unlink (path);
+      return FALSE;
+    }
+  /* runc connects and sends the master before it exits: it waits in the
+   * socket's backlog until the start is over */
+  if (!start_container (self, id, bundle_dir, path, -1, -1, -1, out_pid, cancellable, error))
+    {
+      close (listen_fd);
+      (void)g_unlink (path);
+      return FALSE;
+    }
+  master = receive_master (listen_fd, error);
+  close (listen_fd);
+  (void)g_unlink (path);
+  if (master < 0)
+    {
+      (void)berth_oci_runtime_run (self, (const gchar *const[]){ "delete", "--force", id, NULL },
+                                   NULL, NULL, NULL);
+      return FALSE;
+    }
+  *out_master = master;
   return TRUE;
 }
 
@@ -615,6 +730,7 @@ berth_oci_runtime_iface_init (BerthRuntimeInterface *iface)
   iface->check = berth_oci_runtime_check;
   iface->start = berth_oci_runtime_start;
   iface->start_stdio = berth_oci_runtime_start_stdio;
+  iface->start_terminal = berth_oci_runtime_start_terminal;
   iface->state = berth_oci_runtime_state;
   iface->kill = berth_oci_runtime_kill;
   iface->delete = berth_oci_runtime_delete;

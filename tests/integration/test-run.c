@@ -32,7 +32,8 @@ import_busybox (BerthTestDaemon *d)
   g_autofree gchar *bin = g_build_filename (dir, "bin", NULL);
   g_autofree gchar *tar = g_build_filename (d->tmp, "busybox.tar", NULL);
   g_autofree gchar *command = NULL;
-  const gchar *const applets[] = { "sh", "ls", "cat", "echo", "id", "pwd", "sleep", "touch", NULL };
+  const gchar *const applets[]
+    = { "sh", "ls", "cat", "echo", "id", "pwd", "sleep", "touch", "tty", "stty", NULL };
 
   g_assert_no_errno (g_mkdir_with_parents (bin, 0755));
   command = g_strdup_printf ("cp /bin/busybox '%s/busybox'", bin);
@@ -225,6 +226,46 @@ test_run_basics (void)
   ps = berth_test_run_ok (d, "ps", "-aq", NULL);
   /* the first run (exit 3) is still there; the --rm ones are not */
   g_assert_cmpuint (strlen (ps), ==, 13);
+}
+
+/* `berth` under a terminal of its own (script(1)) running @command */
+static BerthTestResult *
+run_on_terminal (BerthTestDaemon *d, const gchar *input, const gchar *command)
+{
+  g_autofree gchar *script
+    = g_strdup_printf ("printf '%s' | /usr/bin/script -qec 'stty cols 120 rows 40; %s; echo "
+                       "rc=$?' /dev/null",
+                       input, command);
+  const gchar *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "BERTH_ADDRESS", d->address, TRUE);
+
+  envp = g_environ_setenv (envp, "BERTH", berth_test_binary ("BERTH"), TRUE);
+  return berth_test_spawn (argv, (const gchar *const *)envp, BERTH_TEST_AS_CALLER);
+}
+
+/* -t: the process on a terminal of its own (its controlling terminal, the
+ * size of ours, TERM=xterm), and -it: what we type reaches it */
+static void
+test_run_terminal (void)
+{
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autoptr(BerthTestResult) r = NULL;
+
+  if (!can_run ())
+    return;
+  d = berth_test_daemon_start_built ();
+  import_busybox (d);
+
+  r = run_on_terminal (
+    d, "", "\"$BERTH\" run --rm -t busybox sh -c \"tty; stty size; echo \\$TERM; exit 5\"");
+  if (strstr (r->out, "/dev/pts/0") == NULL || strstr (r->out, "40 120") == NULL
+      || strstr (r->out, "xterm") == NULL || strstr (r->out, "rc=5") == NULL)
+    g_error ("unexpected output of run -t: %s%s", r->out, r->err);
+  g_clear_pointer (&r, berth_test_result_free);
+
+  r = run_on_terminal (d, "echo typed; exit 3\\n", "\"$BERTH\" run --rm -it busybox sh");
+  if (strstr (r->out, "\ntyped") == NULL || strstr (r->out, "rc=3") == NULL)
+    g_error ("unexpected output of run -it: %s%s", r->out, r->err);
 }
 
 /* bad input gets docker's exit codes and words, and leaves nothing behind */
@@ -430,6 +471,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/run/basics", test_run_basics);
   g_test_add_func ("/run/errors", test_run_errors);
+  g_test_add_func ("/run/terminal", test_run_terminal);
   g_test_add_func ("/run/unmount-paths", test_run_unmount_paths);
   g_test_add_func ("/run/sshfs", test_run_sshfs);
   return g_test_run ();
