@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <gio/gunixfdlist.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -65,7 +67,16 @@ typedef struct
   gboolean forward_stdin;
   gboolean raw;
   struct termios saved;
+  gint winch; /* a signalfd for SIGWINCH: our terminal's size follows to it */
 } Relay;
+
+static void
+copy_size (Relay *relay)
+{
+  struct winsize size;
+  if (relay->master >= 0 && ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
+    (void)ioctl (relay->master, TIOCSWINSZ, &size);
+}
 
 static gboolean
 write_all_fd (gint fd, const gchar *buf, gssize len)
@@ -109,10 +120,15 @@ relay_wait (gint bus_fd, gpointer user_data)
 
   for (;;)
     {
-      struct pollfd fds[3] = { { .fd = bus_fd, .events = POLLIN } };
+      struct pollfd fds[4] = { { .fd = bus_fd, .events = POLLIN } };
       guint n = 1;
-      gint master_at = -1, stdin_at = -1;
+      gint master_at = -1, stdin_at = -1, winch_at = -1;
 
+      if (relay->master >= 0 && relay->winch >= 0)
+        {
+          winch_at = n;
+          fds[n++] = (struct pollfd){ .fd = relay->winch, .events = POLLIN };
+        }
       if (relay->master >= 0)
         {
           master_at = n;
@@ -128,6 +144,12 @@ relay_wait (gint bus_fd, gpointer user_data)
           if (errno == EINTR)
             continue;
           return;
+        }
+      if (winch_at >= 0 && fds[winch_at].revents != 0)
+        {
+          struct signalfd_siginfo info;
+          if (read (relay->winch, &info, sizeof info) > 0)
+            copy_size (relay);
         }
       if (master_at >= 0 && fds[master_at].revents != 0)
         relay_output (relay);
@@ -151,7 +173,6 @@ on_console (GDBusMessage *signal, guint32 serial, gpointer user_data)
   Relay *relay = user_data;
   GVariant *body = g_dbus_message_get_body (signal);
   GUnixFDList *fds = g_dbus_message_get_unix_fd_list (signal);
-  struct winsize size;
   guint32 call;
   gint32 handle;
 
@@ -164,8 +185,7 @@ on_console (GDBusMessage *signal, guint32 serial, gpointer user_data)
   relay->master = g_unix_fd_list_get (fds, handle, NULL);
   if (relay->master < 0)
     return;
-  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
-    (void)ioctl (relay->master, TIOCSWINSZ, &size);
+  copy_size (relay);
   /* raw: keys go to the process as they are typed, Ctrl-C included */
   if (relay->forward_stdin && isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &relay->saved) == 0)
     {
@@ -195,6 +215,9 @@ relay_finish (Relay *relay)
   if (relay->raw)
     (void)tcsetattr (STDIN_FILENO, TCSANOW, &relay->saved);
   relay->raw = FALSE;
+  if (relay->winch >= 0)
+    close (relay->winch);
+  relay->winch = -1;
 }
 
 /* docker's exit codes for what went wrong before the command ran: 125,
@@ -253,7 +276,7 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
   gint null_fd;
   const gchar *id;
   gint code;
-  Relay relay = { .master = -1 };
+  Relay relay = { .master = -1, .winch = -1 };
 
   /* the options are parsed up to the image; what follows is the command */
   memcpy (options, argv, sizeof (gchar *) * image_at);
@@ -312,7 +335,14 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
     return run_failed (cli, error);
   relay.forward_stdin = interactive;
   if (tty)
-    berth_cli_bus_set_wait_func (cli->bus, relay_wait, &relay);
+    {
+      sigset_t winch;
+      sigemptyset (&winch);
+      sigaddset (&winch, SIGWINCH);
+      if (sigprocmask (SIG_BLOCK, &winch, NULL) == 0)
+        relay.winch = signalfd (-1, &winch, SFD_CLOEXEC);
+      berth_cli_bus_set_wait_func (cli->bus, relay_wait, &relay);
+    }
   reply = berth_cli_bus_call_full (
     cli->bus, cli->bus_name, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "Run",
     g_variant_new ("(@a{sv}hhh)", g_variant_builder_end (&dict), 0, 1, 2), fds,

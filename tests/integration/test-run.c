@@ -266,6 +266,14 @@ test_run_terminal (void)
   r = run_on_terminal (d, "echo typed; exit 3\\n", "\"$BERTH\" run --rm -it busybox sh");
   if (strstr (r->out, "\ntyped") == NULL || strstr (r->out, "rc=3") == NULL)
     g_error ("unexpected output of run -it: %s%s", r->out, r->err);
+  g_clear_pointer (&r, berth_test_result_free);
+
+  /* our terminal resized meanwhile: the process's follows */
+  r = run_on_terminal (d, "",
+                       "(sleep 0.7; stty -F /dev/tty cols 100 rows 30) & \"$BERTH\" run --rm -t "
+                       "busybox sh -c \"sleep 1.5; stty size\"");
+  if (strstr (r->out, "30 100") == NULL)
+    g_error ("the terminal was not resized: %s%s", r->out, r->err);
 }
 
 /* bad input gets docker's exit codes and words, and leaves nothing behind */
