@@ -21,8 +21,8 @@
 /* the options of `run` that take a value: the image is the first word
  * that is neither an option nor such a value */
 static const gchar *const value_options[]
-  = { "-v",     "--volume",  "-e",    "--env", "-w",     "--workdir",
-      "--name", "--network", "--net", "-u",    "--user", NULL };
+  = { "-v",        "--volume", "-e", "--env",  "-w",           "--workdir", "--name",
+      "--network", "--net",    "-u", "--user", "--entrypoint", NULL };
 
 static gint
 find_image (gint argc, gchar **argv)
@@ -245,10 +245,13 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
   g_autofree gchar *name = NULL;
   g_autofree gchar *network = NULL;
   g_autofree gchar *user = NULL;
+  g_autofree gchar *entrypoint = NULL;
   gboolean auto_remove = FALSE;
   gboolean interactive = FALSE;
   gboolean tty = FALSE;
   const GOptionEntry entries[] = {
+    { "entrypoint", 0, 0, G_OPTION_ARG_STRING, &entrypoint,
+      "Overwrite the default ENTRYPOINT of the image", "string" },
     { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &env, "Set environment variables", "KEY=VALUE" },
     { "interactive", 'i', 0, G_OPTION_ARG_NONE, &interactive, "Keep STDIN open", NULL },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Assign a name to the container", "string" },
@@ -303,6 +306,8 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
   if (volumes != NULL)
     g_variant_builder_add (&dict, "{sv}", "Volumes",
                            g_variant_new_strv ((const gchar *const *)volumes, -1));
+  if (entrypoint != NULL)
+    g_variant_builder_add (&dict, "{sv}", "Entrypoint", g_variant_new_string (entrypoint));
   if (workdir != NULL)
     g_variant_builder_add (&dict, "{sv}", "WorkingDir", g_variant_new_string (workdir));
   if (user != NULL)

@@ -79,6 +79,7 @@ on_handle_run (BerthDBusBerth1Containers *skeleton,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   g_variant_dict_lookup (dict, "Cmd", "^a&s", &cmd);
+  g_variant_dict_lookup (dict, "Entrypoint", "&s", &run.entrypoint);
   g_variant_dict_lookup (dict, "Env", "^a&s", &env);
   g_variant_dict_lookup (dict, "Volumes", "^a&s", &volumes);
   g_variant_dict_lookup (dict, "WorkingDir", "&s", &run.workdir);

@@ -835,17 +835,24 @@ mount_next (GTask *task)
                                     on_volume_mounted, g_object_ref (task));
 }
 
+/* docker's rules: the entrypoint, then the command given or else the
+ * image's; an entrypoint given (`""` for none) drops the image's command */
 static GStrv
-build_command (BerthImage *image, const gchar *const *cmd)
+build_command (BerthImage *image, const gchar *entrypoint, const gchar *const *cmd)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  const gchar *const *entrypoint = berth_image_get_entrypoint (image);
+  const gchar *const *image_entrypoint = berth_image_get_entrypoint (image);
 
   if (entrypoint != NULL)
-    g_strv_builder_addv (builder, (const gchar **)entrypoint);
+    {
+      if (entrypoint[0] != '\0')
+        g_strv_builder_add (builder, entrypoint);
+    }
+  else if (image_entrypoint != NULL)
+    g_strv_builder_addv (builder, (const gchar **)image_entrypoint);
   if (cmd != NULL && cmd[0] != NULL)
     g_strv_builder_addv (builder, (const gchar **)cmd);
-  else if (berth_image_get_cmd (image) != NULL)
+  else if (entrypoint == NULL && berth_image_get_cmd (image) != NULL)
     g_strv_builder_addv (builder, (const gchar **)berth_image_get_cmd (image));
   return g_strv_builder_end (builder);
 }
@@ -926,7 +933,7 @@ berth_engine_run_async (BerthEngine *self,
   c->image = g_strdup (options->image);
   c->image_id = g_strdup (berth_image_get_id (image));
   c->chain_id = g_strdup (berth_image_get_chain_id (image));
-  c->command = build_command (image, options->cmd);
+  c->command = build_command (image, options->entrypoint, options->cmd);
   c->created = now_iso8601 ();
   c->auto_remove = options->auto_remove;
   if (c->command[0] == NULL)

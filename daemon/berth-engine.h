@@ -170,6 +170,8 @@ typedef void (*BerthRunConsoleFunc) (gint master, gpointer user_data);
 /**
  * BerthRunOptions:
  * @image: the image, as a reference or an ID
+ * @entrypoint: (nullable): instead of the image's Entrypoint, `""` for none;
+ *   either drops the image's Cmd, as docker's `--entrypoint` does
  * @cmd: (nullable): the command; else the image's Cmd (after its Entrypoint)
  * @env: (nullable): `KEY=VALUE` entries over the image's Env
  * @volumes: (nullable): `-v` specs: `NAME:/path[:ro]` or `/host:/path[:ro]`
@@ -188,6 +190,7 @@ typedef void (*BerthRunConsoleFunc) (gint master, gpointer user_data);
 typedef struct
 {
   const gchar *image;
+  const gchar *entrypoint;
   const gchar *const *cmd;
   const gchar *const *env;
   const gchar *const *volumes;

@@ -567,6 +567,15 @@ test_pull (void)
     g_assert_cmpint (ran->status, ==, 0);
     g_assert_cmpstr (ran->out, ==, "from the Cmd of the image\n");
   }
+  /* --entrypoint replaces it all, the image's Cmd included */
+  {
+    g_autofree gchar *out
+      = berth_test_run_ok (d, "run", "--rm", "--entrypoint", "cat", multi, "/proc/1/cmdline", NULL);
+    g_autofree gchar *none = berth_test_run_ok (d, "run", "--rm", "--entrypoint", "", multi, "sh",
+                                                "-c", "echo no entrypoint", NULL);
+    g_assert_cmpmem (out, 21, "cat\0/proc/1/cmdline", 21);
+    g_assert_cmpstr (none, ==, "no entrypoint\n");
+  }
   /* one layer tree for all of them: the OCI and the index pull are the same image */
   {
     g_autofree gchar *ids = berth_test_run_ok (d, "images", "-q", NULL);
