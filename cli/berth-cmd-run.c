@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "berth-cli.h"
+#include "berth-template.h"
 
 /* berth run, ps and rm: docker's words, small on purpose */
 
@@ -403,6 +404,45 @@ command_text (const gchar *const *command, gboolean no_trunc)
   return g_strdup_printf ("\"%s\"", joined);
 }
 
+/* docker's ps filters: status=, name= (a part of it), id= (a prefix) */
+static gboolean
+container_matches (const gchar *const *filters,
+                   const gchar *id,
+                   const gchar *name,
+                   const gchar *state,
+                   GError **error)
+{
+  for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
+    {
+      const gchar *eq = strchr (filters[i], '=');
+      g_autofree gchar *key = eq != NULL ? g_strndup (filters[i], eq - filters[i]) : NULL;
+      const gchar *value = eq != NULL ? eq + 1 : NULL;
+
+      if (g_strcmp0 (key, "status") == 0)
+        {
+          if (g_strcmp0 (state, value) != 0)
+            return FALSE;
+        }
+      else if (g_strcmp0 (key, "name") == 0)
+        {
+          if (name == NULL || strstr (name, value) == NULL)
+            return FALSE;
+        }
+      else if (g_strcmp0 (key, "id") == 0)
+        {
+          if (!g_str_has_prefix (id, value))
+            return FALSE;
+        }
+      else
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                       "invalid filter '%s': berth ps knows status=, name= and id=", filters[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gint
 cmd_ps (BerthCli *cli, gint argc, gchar **argv)
 {
@@ -410,9 +450,16 @@ cmd_ps (BerthCli *cli, gint argc, gchar **argv)
   gboolean all = FALSE;
   gboolean quiet = FALSE;
   gboolean no_trunc = FALSE;
+  g_auto(GStrv) filters = NULL;
+  g_autofree gchar *format = NULL;
   const GOptionEntry entries[] = {
     { "all", 'a', 0, G_OPTION_ARG_NONE, &all, "Show all containers (default shows just running)",
       NULL },
+    { "filter", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &filters,
+      "Filter output based on conditions provided (status=, name=, id=)", "filter" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format,
+      "Format output using a custom template: 'table' | 'table TEMPLATE' | 'json' | 'TEMPLATE'",
+      "string" },
     { "no-trunc", 0, 0, G_OPTION_ARG_NONE, &no_trunc, "Don't truncate output", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Only display container IDs", NULL },
     { NULL },
@@ -421,19 +468,40 @@ cmd_ps (BerthCli *cli, gint argc, gchar **argv)
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) list = NULL;
   g_autoptr(BerthTable) table = berth_table_new (0, 3);
+  g_autoptr(BerthTemplate) template = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  gboolean json;
   GVariantIter iter;
   GVariant *item;
 
   if (!berth_cli_parse (cli, "[OPTIONS]", "List containers", entries, 0, 0, &argc, &argv,
                         &exit_code))
     return exit_code;
+  if (cli->json && format == NULL)
+    format = g_strdup ("json");
+  json = g_strcmp0 (format, "json") == 0;
+  /* a status filter shows containers that do not run, as docker's does;
+   * an unknown filter is an error even where nothing would be listed */
+  for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
+    {
+      all = all || g_str_has_prefix (filters[i], "status=");
+      if (!container_matches ((const gchar *const[]){ filters[i], NULL }, "", "", "", &error)
+          && error != NULL)
+        return berth_cli_fail (cli, error);
+    }
+  if (format != NULL && !json && !g_str_equal (format, "table"))
+    {
+      template
+        = berth_template_new (g_str_has_prefix (format, "table ") ? format + 6 : format, &error);
+      if (template == NULL)
+        return berth_cli_fail (cli, error);
+    }
   reply = berth_cli_call (cli, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "List", NULL,
                           G_VARIANT_TYPE ("(aa{sv})"), &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
   list = g_variant_get_child_value (reply, 0);
-  if (!quiet)
+  if (!quiet && !json && template == NULL)
     berth_table_add_row (table, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS",
                          "NAMES", NULL);
   g_variant_iter_init (&iter, list);
@@ -444,32 +512,77 @@ cmd_ps (BerthCli *cli, gint argc, gchar **argv)
       const gchar *id = berth_cli_dict_string (dict, "Id");
       const gchar *state = berth_cli_dict_string (dict, "State");
       const gchar *created = berth_cli_dict_string (dict, "Created");
+      const gchar *name = berth_cli_dict_string (dict, "Name");
       g_autofree const gchar **command = NULL;
+      g_autofree const gchar **mounts = NULL;
       g_autofree gchar *short_id = g_strndup (id, no_trunc ? 64 : 12);
       g_autofree gchar *cmd = NULL;
       g_autofree gchar *ago = NULL;
       g_autofree gchar *created_text = NULL;
       g_autofree gchar *status = NULL;
+      g_autofree gchar *mounts_text = NULL;
       gint exit_code_value = -1;
 
       if (!all && g_strcmp0 (state, "running") != 0)
         continue;
+      if (!container_matches ((const gchar *const *)filters, id, name, state, &error))
+        {
+          if (error != NULL)
+            return berth_cli_fail (cli, error);
+          continue;
+        }
       if (quiet)
         {
           g_string_append_printf (out, "%s\n", short_id);
           continue;
         }
       g_variant_dict_lookup (dict, "Command", "^a&s", &command);
+      g_variant_dict_lookup (dict, "Mounts", "^a&s", &mounts);
       g_variant_dict_lookup (dict, "ExitCode", "i", &exit_code_value);
       cmd = command_text (command != NULL ? command : (const gchar *[]){ NULL }, no_trunc);
       ago = since (created);
       created_text = g_strdup_printf ("%s ago", ago);
       status
         = status_text (state, exit_code_value, created, berth_cli_dict_string (dict, "FinishedAt"));
+      mounts_text
+        = g_strjoinv (",", (gchar **)(mounts != NULL ? mounts : (const gchar *[]){ NULL }));
+      if (json || template != NULL)
+        {
+          /* docker's ps --format fields */
+          GVariantBuilder row;
+          g_autoptr(GVariant) value = NULL;
+
+          g_variant_builder_init (&row, G_VARIANT_TYPE_VARDICT);
+          g_variant_builder_add (&row, "{sv}", "Command", g_variant_new_string (cmd));
+          g_variant_builder_add (&row, "{sv}", "CreatedAt", g_variant_new_string (created));
+          g_variant_builder_add (&row, "{sv}", "ID", g_variant_new_string (short_id));
+          g_variant_builder_add (&row, "{sv}", "Image",
+                                 g_variant_new_string (berth_cli_dict_string (dict, "Image")));
+          g_variant_builder_add (&row, "{sv}", "Mounts", g_variant_new_string (mounts_text));
+          g_variant_builder_add (&row, "{sv}", "Names", g_variant_new_string (name));
+          g_variant_builder_add (&row, "{sv}", "Ports", g_variant_new_string (""));
+          g_variant_builder_add (&row, "{sv}", "RunningFor", g_variant_new_string (created_text));
+          g_variant_builder_add (&row, "{sv}", "State", g_variant_new_string (state));
+          g_variant_builder_add (&row, "{sv}", "Status", g_variant_new_string (status));
+          value = g_variant_ref_sink (g_variant_builder_end (&row));
+          if (json)
+            {
+              berth_json_append_variant (out, value, FALSE, 0);
+              g_string_append_c (out, '\n');
+            }
+          else
+            {
+              g_autofree gchar *line = berth_template_render (template, value, &error);
+              if (line == NULL)
+                return berth_cli_fail (cli, error);
+              g_string_append_printf (out, "%s\n", line);
+            }
+          continue;
+        }
       berth_table_add_row (table, short_id, berth_cli_dict_string (dict, "Image"), cmd,
-                           created_text, status, "", berth_cli_dict_string (dict, "Name"), NULL);
+                           created_text, status, "", name, NULL);
     }
-  if (!quiet)
+  if (!quiet && !json && template == NULL)
     berth_table_print (table, out);
   g_print ("%s", out->str);
   return BERTH_EXIT_OK;

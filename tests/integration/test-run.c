@@ -222,6 +222,27 @@ test_run_basics (void)
   ps = berth_test_run_ok (d, "ps", NULL);
   g_assert_cmpstr (strchr (ps, '\n') + 1, ==, "");
   g_clear_pointer (&ps, g_free);
+  /* docker's --format fields and filters */
+  {
+    g_autofree gchar *named = berth_test_run_ok (d, "ps", "-a", "-f", "name=writ", "--format",
+                                                 "{{.Names}} {{.State}} {{.Mounts}}", NULL);
+    g_autofree gchar *exited = berth_test_run_ok (d, "ps", "-q", "-f", "status=exited", NULL);
+    g_autofree gchar *json = berth_test_run_ok (d, "ps", "-a", "--format", "json", NULL);
+    g_autoptr(BerthTestResult) bad
+               = berth_test_run (d, BERTH_TEST_AS_CALLER, "ps", "-f", "colour=blue", NULL);
+    g_auto(GStrv) json_lines = g_strsplit (g_strchomp (json), "\n", -1);
+
+    g_assert_cmpstr (named, ==, "writer exited data:/data\n");
+    g_assert_cmpuint (strlen (exited), ==, 2 * 13);
+    g_assert_cmpuint (g_strv_length (json_lines), ==, 2);
+    for (guint i = 0; json_lines[i] != NULL; i++)
+      {
+        g_autoptr(JsonNode) node = berth_test_parse_json (json_lines[i]);
+        g_assert_nonnull (json_object_get_string_member (json_node_get_object (node), "Status"));
+      }
+    g_assert_cmpint (bad->status, ==, 1);
+    g_assert_nonnull (strstr (bad->err, "invalid filter 'colour=blue'"));
+  }
   g_assert_cmpstr (berth_test_run_ok (d, "rm", "writer", NULL), ==, "writer\n");
   ps = berth_test_run_ok (d, "ps", "-aq", NULL);
   /* the first run (exit 3) is still there; the --rm ones are not */
