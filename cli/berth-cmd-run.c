@@ -635,7 +635,16 @@ berth_cmd_rm (BerthCli *cli, gint argc, gchar **argv)
   return cmd_rm (cli, argc, argv);
 }
 
+static gint
+cmd_inspect (BerthCli *cli, gint argc, gchar **argv)
+{
+  return berth_cli_inspect_command (cli, argc, argv, "[OPTIONS] CONTAINER [CONTAINER...]",
+                                    "Display detailed information on one or more containers",
+                                    CONTAINERS_INTERFACE);
+}
+
 const BerthCommand berth_cmd_container[] = {
+  { "inspect", "Display detailed information on one or more containers", cmd_inspect, NULL },
   { "ls", "List containers", cmd_ps, NULL },
   { "ps", NULL, cmd_ps, NULL },
   { "list", NULL, cmd_ps, NULL },

@@ -180,6 +180,70 @@ berth_container_save (BerthContainer *self, const gchar *path, GError **error)
   return TRUE;
 }
 
+/**
+ * berth_container_to_inspect_json:
+ * @self: a container
+ *
+ * Returns: (transfer full): docker's container object, the fields berth has
+ */
+JsonNode *
+berth_container_to_inspect_json (BerthContainer *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree gchar *name = g_strconcat ("/", self->name, NULL);
+
+  json_builder_begin_object (builder);
+  berth_json_builder_set_string (builder, "Id", self->id);
+  berth_json_builder_set_string (builder, "Created", self->created != NULL ? self->created : "");
+  berth_json_builder_set_string (
+    builder, "Path", self->command != NULL && self->command[0] != NULL ? self->command[0] : "");
+  berth_json_builder_set_strv (builder, "Args",
+                               self->command != NULL && self->command[0] != NULL
+                                 ? (const gchar *const *)self->command + 1
+                                 : (const gchar *const[]){ NULL });
+  json_builder_set_member_name (builder, "State");
+  json_builder_begin_object (builder);
+  berth_json_builder_set_string (builder, "Status", berth_container_state_to_string (self->state));
+  json_builder_set_member_name (builder, "Running");
+  json_builder_add_boolean_value (builder, self->state == BERTH_CONTAINER_STATE_RUNNING);
+  json_builder_set_member_name (builder, "Pid");
+  json_builder_add_int_value (builder, self->pid);
+  json_builder_set_member_name (builder, "ExitCode");
+  json_builder_add_int_value (builder, self->exit_code < 0 ? 255 : self->exit_code);
+  berth_json_builder_set_string (builder, "FinishedAt",
+                                 self->finished != NULL ? self->finished : "0001-01-01T00:00:00Z");
+  json_builder_end_object (builder);
+  berth_json_builder_set_string (builder, "Image", self->image_id != NULL ? self->image_id : "");
+  berth_json_builder_set_string (builder, "Name", name);
+  json_builder_set_member_name (builder, "HostConfig");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "AutoRemove");
+  json_builder_add_boolean_value (builder, self->auto_remove);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "Mounts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->mounts->len; i++)
+    {
+      BerthContainerMount *mount = g_ptr_array_index (self->mounts, i);
+      json_builder_begin_object (builder);
+      berth_json_builder_set_string (builder, "Type", mount->volume != NULL ? "volume" : "bind");
+      add_string (builder, "Name", mount->volume);
+      berth_json_builder_set_string (builder, "Source", mount->source != NULL ? mount->source : "");
+      berth_json_builder_set_string (builder, "Destination", mount->destination);
+      json_builder_set_member_name (builder, "RW");
+      json_builder_add_boolean_value (builder, !mount->readonly);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "Config");
+  json_builder_begin_object (builder);
+  berth_json_builder_set_string (builder, "Image", self->image != NULL ? self->image : "");
+  berth_json_builder_set_strv (builder, "Cmd", (const gchar *const *)self->command);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 static gchar *
 dup_member (JsonObject *object, const gchar *name)
 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <berth.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -69,6 +70,7 @@ BerthContainerMount *berth_container_add_mount (BerthContainer *self, const gcha
 BerthContainer *berth_container_load (const gchar *path, GError **error);
 gboolean berth_container_save (BerthContainer *self, const gchar *path, GError **error);
 const gchar *berth_container_state_to_string (BerthContainerState state);
+JsonNode *berth_container_to_inspect_json (BerthContainer *self);
 /* clang-format on */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthContainer, berth_container_unref)

@@ -170,6 +170,30 @@ on_handle_list (BerthDBusBerth1Containers *skeleton,
 }
 
 static gboolean
+on_handle_inspect (BerthDBusBerth1Containers *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const gchar *name,
+                   gpointer user_data)
+{
+  BerthDBusContainers *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BerthContainer) c = berth_engine_find_container (self->engine, name, &error);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree gchar *json = NULL;
+
+  if (c == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  node = berth_container_to_inspect_json (c);
+  json = berth_json_to_string (node, FALSE);
+  g_dbus_method_invocation_return_value (
+    invocation, g_variant_new ("(sv)", json, berth_json_to_dbus_variant (node)));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 on_handle_remove (BerthDBusBerth1Containers *skeleton,
                   GDBusMethodInvocation *invocation,
                   const gchar *name,
@@ -192,7 +216,8 @@ on_authorize (GDBusInterfaceSkeleton *skeleton,
               gpointer user_data)
 {
   BerthDBusContainers *self = user_data;
-  if (g_str_equal (g_dbus_method_invocation_get_method_name (invocation), "List"))
+  if (g_strv_contains ((const gchar *const[]){ "List", "Inspect", NULL },
+                       g_dbus_method_invocation_get_method_name (invocation)))
     return TRUE;
   return self->authorize (invocation, self->authorize_data);
 }
@@ -219,6 +244,7 @@ berth_dbus_containers_new (BerthEngine *engine,
   g_signal_connect (self->skeleton, "g-authorize-method", G_CALLBACK (on_authorize), self);
   g_signal_connect (self->skeleton, "handle-run", G_CALLBACK (on_handle_run), self);
   g_signal_connect (self->skeleton, "handle-list", G_CALLBACK (on_handle_list), self);
+  g_signal_connect (self->skeleton, "handle-inspect", G_CALLBACK (on_handle_inspect), self);
   g_signal_connect (self->skeleton, "handle-remove", G_CALLBACK (on_handle_remove), self);
   return self;
 }

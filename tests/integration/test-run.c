@@ -243,6 +243,22 @@ test_run_basics (void)
     g_assert_cmpint (bad->status, ==, 1);
     g_assert_nonnull (strstr (bad->err, "invalid filter 'colour=blue'"));
   }
+  /* docker's container object */
+  {
+    g_autofree gchar *state
+      = berth_test_run_ok (d, "container", "inspect", "-f",
+                           "{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.Path}} "
+                           "{{json .Mounts}}",
+                           "writer", NULL);
+    g_autofree gchar *json = berth_test_run_ok (d, "container", "inspect", "writer", NULL);
+    g_autoptr(JsonNode) node = berth_test_parse_json (json);
+
+    g_assert_true (g_str_has_prefix (state, "/writer exited 0 sh [{"));
+    g_assert_nonnull (strstr (state, "\"Name\":\"data\""));
+    g_assert_nonnull (strstr (state, "\"Destination\":\"/data\""));
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 1);
+  }
   g_assert_cmpstr (berth_test_run_ok (d, "rm", "writer", NULL), ==, "writer\n");
   ps = berth_test_run_ok (d, "ps", "-aq", NULL);
   /* the first run (exit 3) is still there; the --rm ones are not */
