@@ -8,6 +8,7 @@
 #include <gio/gunixfdlist.h>
 
 #include "berth-container.h"
+#include "berth-dbus-subtree.h"
 
 struct _BerthDBusContainers
 {
@@ -179,7 +180,6 @@ on_handle_inspect (BerthDBusBerth1Containers *skeleton,
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthContainer) c = berth_engine_find_container (self->engine, name, &error);
   g_autoptr(JsonNode) node = NULL;
-  g_autofree gchar *json = NULL;
 
   if (c == NULL)
     {
@@ -187,9 +187,7 @@ on_handle_inspect (BerthDBusBerth1Containers *skeleton,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   node = berth_container_to_inspect_json (c);
-  json = berth_json_to_string (node, FALSE);
-  g_dbus_method_invocation_return_value (
-    invocation, g_variant_new ("(sv)", json, berth_json_to_dbus_variant (node)));
+  berth_dbus_return_inspect (invocation, node);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

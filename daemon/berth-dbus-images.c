@@ -7,6 +7,7 @@
 
 #include "berth-dbus-images.h"
 #include "berth-dbus-job.h"
+#include "berth-dbus-subtree.h"
 
 /* Images on D-Bus: the methods of org.berth.Berth1.Images on
  * /org/berth/Berth1, one generated skeleton exported on every connection.
@@ -140,7 +141,6 @@ on_handle_inspect (BerthDBusBerth1Images *skeleton,
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthImage) image = berth_engine_find_image (self->engine, name, &error);
   g_autoptr(JsonNode) node = NULL;
-  g_autofree gchar *json = NULL;
 
   if (image == NULL)
     {
@@ -148,9 +148,7 @@ on_handle_inspect (BerthDBusBerth1Images *skeleton,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   node = berth_image_to_inspect_json (image);
-  json = berth_json_to_string (node, FALSE);
-  g_dbus_method_invocation_return_value (
-    invocation, g_variant_new ("(sv)", json, berth_json_to_dbus_variant (node)));
+  berth_dbus_return_inspect (invocation, node);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -447,8 +447,6 @@ on_handle_inspect (BerthDBusBerth1Plugins *skeleton,
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthPlugin) plugin = berth_engine_find_plugin (self->engine, name, &error);
   g_autoptr(JsonNode) node = NULL;
-  g_autofree gchar *json = NULL;
-  GVariant *value;
 
   if (plugin == NULL)
     {
@@ -456,10 +454,7 @@ on_handle_inspect (BerthDBusBerth1Plugins *skeleton,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   node = berth_plugin_to_inspect_json (plugin);
-  json = berth_json_to_string (node, FALSE);
-  value = berth_json_to_dbus_variant (node);
-  berth_dbus_berth1_plugins_complete_inspect (skeleton, invocation, json,
-                                              g_variant_new_variant (value));
+  berth_dbus_return_inspect (invocation, node);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

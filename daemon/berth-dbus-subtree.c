@@ -5,6 +5,8 @@
 
 #include "berth-dbus-subtree.h"
 
+#include <berth.h>
+
 struct _BerthDBusSubtree
 {
   gchar *path;
@@ -192,4 +194,20 @@ berth_dbus_subtree_free (BerthDBusSubtree *self)
   g_hash_table_unref (self->registrations);
   g_free (self->path);
   g_free (self);
+}
+
+/**
+ * berth_dbus_return_inspect:
+ * @invocation: an Inspect call of plugins, volumes, images or containers
+ * @node: docker's object
+ *
+ * Answers `(sv)`: the object as compact JSON, and as a variant for
+ * templates.
+ */
+void
+berth_dbus_return_inspect (GDBusMethodInvocation *invocation, JsonNode *node)
+{
+  g_autofree gchar *json = berth_json_to_string (node, FALSE);
+  g_dbus_method_invocation_return_value (
+    invocation, g_variant_new ("(sv)", json, berth_json_to_dbus_variant (node)));
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,6 @@ void berth_dbus_subtree_emit_changed (BerthDBusSubtree *self,
                                       const gchar *object_path,
                                       GVariant *properties);
 void berth_dbus_subtree_free (BerthDBusSubtree *self);
+void berth_dbus_return_inspect (GDBusMethodInvocation *invocation, JsonNode *node);
 
 G_END_DECLS

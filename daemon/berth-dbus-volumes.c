@@ -310,7 +310,6 @@ on_inspected (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(BerthVolume) volume
              = berth_volume_service_inspect_finish (BERTH_VOLUME_SERVICE (source), result, &error);
   g_autoptr(JsonNode) node = NULL;
-  g_autofree gchar *json = NULL;
 
   if (volume == NULL)
     {
@@ -318,9 +317,7 @@ on_inspected (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   node = berth_volume_to_inspect_json (volume);
-  json = berth_json_to_string (node, FALSE);
-  g_dbus_method_invocation_return_value (
-    invocation, g_variant_new ("(sv)", json, berth_json_to_dbus_variant (node)));
+  berth_dbus_return_inspect (invocation, node);
 }
 
 static gboolean
