@@ -204,6 +204,27 @@ berth_cli_connect (BerthCli *cli, GError **error)
   return TRUE;
 }
 
+/* connects if needed and calls, handing signals that arrive meanwhile to
+ * @signal_func */
+static GVariant *
+cli_call (BerthCli *cli,
+          const gchar *path,
+          const gchar *interface,
+          const gchar *method,
+          GVariant *parameters,
+          const GVariantType *reply_type,
+          BerthCliSignalFunc signal_func,
+          gpointer signal_data,
+          GError **error)
+{
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+
+  if (!berth_cli_connect (cli, error))
+    return NULL;
+  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk, NULL,
+                                  reply_type, NULL, signal_func, signal_data, error);
+}
+
 /**
  * berth_cli_call:
  * @cli: the CLI state
@@ -227,12 +248,7 @@ berth_cli_call (BerthCli *cli,
                 const GVariantType *reply_type,
                 GError **error)
 {
-  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
-
-  if (!berth_cli_connect (cli, error))
-    return NULL;
-  return berth_cli_bus_call (cli->bus, cli->bus_name, path, interface, method, sunk, reply_type,
-                             NULL, error);
+  return cli_call (cli, path, interface, method, parameters, reply_type, NULL, NULL, error);
 }
 
 static void
@@ -276,14 +292,9 @@ berth_cli_call_with_progress (BerthCli *cli,
                               const GVariantType *reply_type,
                               GError **error)
 {
-  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
-  g_autoptr(BerthCliProgress) progress = NULL;
-
-  if (!berth_cli_connect (cli, error))
-    return NULL;
-  progress = berth_cli_progress_new (STDOUT_FILENO);
-  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk, NULL,
-                                  reply_type, NULL, on_progress_signal, progress, error);
+  g_autoptr(BerthCliProgress) progress = berth_cli_progress_new (STDOUT_FILENO);
+  return cli_call (cli, path, interface, method, parameters, reply_type, on_progress_signal,
+                   progress, error);
 }
 
 /**

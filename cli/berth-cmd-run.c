@@ -404,41 +404,38 @@ command_text (const gchar *const *command, gboolean no_trunc)
   return g_strdup_printf ("\"%s\"", joined);
 }
 
-/* docker's ps filters: status=, name= (a part of it), id= (a prefix) */
+/* docker's ps filters berth knows: status=, name= (a part of it), id= (a
+ * prefix); an unknown one is an error even where nothing would be listed */
+static gboolean
+check_filters (const gchar *const *filters, GError **error)
+{
+  for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
+    if (!g_str_has_prefix (filters[i], "status=") && !g_str_has_prefix (filters[i], "name=")
+        && !g_str_has_prefix (filters[i], "id="))
+      {
+        g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                     "invalid filter '%s': berth ps knows status=, name= and id=", filters[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 container_matches (const gchar *const *filters,
                    const gchar *id,
                    const gchar *name,
-                   const gchar *state,
-                   GError **error)
+                   const gchar *state)
 {
   for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
     {
-      const gchar *eq = strchr (filters[i], '=');
-      g_autofree gchar *key = eq != NULL ? g_strndup (filters[i], eq - filters[i]) : NULL;
-      const gchar *value = eq != NULL ? eq + 1 : NULL;
+      const gchar *value = strchr (filters[i], '=') + 1;
 
-      if (g_strcmp0 (key, "status") == 0)
-        {
-          if (g_strcmp0 (state, value) != 0)
-            return FALSE;
-        }
-      else if (g_strcmp0 (key, "name") == 0)
-        {
-          if (name == NULL || strstr (name, value) == NULL)
-            return FALSE;
-        }
-      else if (g_strcmp0 (key, "id") == 0)
-        {
-          if (!g_str_has_prefix (id, value))
-            return FALSE;
-        }
-      else
-        {
-          g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
-                       "invalid filter '%s': berth ps knows status=, name= and id=", filters[i]);
-          return FALSE;
-        }
+      if (g_str_has_prefix (filters[i], "status=") && g_strcmp0 (state, value) != 0)
+        return FALSE;
+      if (g_str_has_prefix (filters[i], "name=") && (name == NULL || strstr (name, value) == NULL))
+        return FALSE;
+      if (g_str_has_prefix (filters[i], "id=") && !g_str_has_prefix (id, value))
+        return FALSE;
     }
   return TRUE;
 }
@@ -480,15 +477,11 @@ cmd_ps (BerthCli *cli, gint argc, gchar **argv)
   if (cli->json && format == NULL)
     format = g_strdup ("json");
   json = g_strcmp0 (format, "json") == 0;
-  /* a status filter shows containers that do not run, as docker's does;
-   * an unknown filter is an error even where nothing would be listed */
+  if (!check_filters ((const gchar *const *)filters, &error))
+    return berth_cli_fail (cli, error);
+  /* a status filter shows containers that do not run, as docker's does */
   for (guint i = 0; filters != NULL && filters[i] != NULL; i++)
-    {
-      all = all || g_str_has_prefix (filters[i], "status=");
-      if (!container_matches ((const gchar *const[]){ filters[i], NULL }, "", "", "", &error)
-          && error != NULL)
-        return berth_cli_fail (cli, error);
-    }
+    all = all || g_str_has_prefix (filters[i], "status=");
   if (format != NULL && !json && !g_str_equal (format, "table"))
     {
       template
@@ -525,12 +518,8 @@ cmd_ps (BerthCli *cli, gint argc, gchar **argv)
 
       if (!all && g_strcmp0 (state, "running") != 0)
         continue;
-      if (!container_matches ((const gchar *const *)filters, id, name, state, &error))
-        {
-          if (error != NULL)
-            return berth_cli_fail (cli, error);
-          continue;
-        }
+      if (!container_matches ((const gchar *const *)filters, id, name, state))
+        continue;
       if (quiet)
         {
           g_string_append_printf (out, "%s\n", short_id);

@@ -465,12 +465,12 @@ finish_pull (BerthEngine *self, GTask *task)
   data->updated = existing == NULL
                   || (tag_of (data) != NULL && !berth_image_has_tag (existing, tag_of (data)))
                   || !g_strv_contains (berth_image_get_repo_digests (existing), repo_digest);
-  /* stored under another name: docker shows its layers as there already */
-  for (guint i = 0; existing != NULL && data->updated && data->held == NULL
-                    && i < berth_registry_manifest_get_n_layers (data->manifest);
-       i++)
-    berth_job_blob (data->job, berth_registry_manifest_get_layer (data->manifest, i)->digest,
-                    "Already exists");
+  /* stored under another name, nothing pulled: docker shows its layers as
+   * there already */
+  if (existing != NULL && data->updated && data->held == NULL)
+    for (guint i = 0; i < berth_registry_manifest_get_n_layers (data->manifest); i++)
+      berth_job_blob (data->job, berth_registry_manifest_get_layer (data->manifest, i)->digest,
+                      "Already exists");
   image = add_image (self, data->image, tag_of (data), repo_digest, &error);
   if (image == NULL)
     {

@@ -536,8 +536,9 @@ on_process_exit (gint fd, GIOCondition condition, gpointer user_data)
   deactivate_drivers (self, run->plugin);
   berth_plugin_set_restart_count (run->plugin, berth_plugin_get_restart_count (run->plugin) + 1);
   {
-    g_autofree gchar *last
-      = g_strdup_printf ("%s %s", how, g_date_time_format_iso8601 (g_date_time_new_now_utc ()));
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree gchar *when = g_date_time_format_iso8601 (now);
+    g_autofree gchar *last = g_strdup_printf ("%s %s", how, when);
     berth_plugin_set_last_exit (run->plugin, last);
   }
   g_warning ("plugin %s %s; restarting it (restart %u)", berth_plugin_get_name (run->plugin), how,
