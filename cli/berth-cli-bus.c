@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <gio/gunixfdlist.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -14,11 +13,16 @@
 #include "berth-error.h"
 
 /* Why not GDBusConnection: it starts two threads and registers a few dozen
- * GObject types before the first byte is sent, which costs a short-lived
- * command about 5 ms on a small VM, more than everything else it does.
+ * GObject types before the first byte is sent, and merely linking GIO and
+ * GObject costs a short-lived command 2.5 ms on a small VM (their
+ * constructors, libmount, libselinux), more than everything else it does.
  * The CLI needs only blocking calls on one socket: this does SASL EXTERNAL
- * and then writes and reads GDBusMessage blobs, so the marshalling is still
- * GLib's. berthd itself is an ordinary GDBus server. */
+ * and then writes and reads messages marshalled by berth-cli-wire.c.
+ * berthd itself is an ordinary GDBus server. */
+
+/* libberth registers BERTH_ERROR's D-Bus names through GIO; the CLI maps
+ * them itself (berth_error_from_dbus_name()) and needs only the quark */
+G_DEFINE_QUARK (berth - error - quark, berth_error)
 
 struct _BerthCliBus
 {
@@ -51,8 +55,6 @@ berth_cli_bus_free (BerthCliBus *bus)
 {
   if (bus->fd >= 0)
     close (bus->fd);
-  for (guint i = 0; bus->fds != NULL && i < bus->fds->len; i++)
-    close (g_array_index (bus->fds, gint, i));
   g_clear_pointer (&bus->fds, g_array_unref);
   g_byte_array_unref (bus->in);
   g_free (bus);
@@ -213,7 +215,7 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
 
   bus->fd = -1;
   bus->in = g_byte_array_new ();
-  bus->fds = g_array_new (FALSE, FALSE, sizeof (gint));
+  bus->fds = berth_cli_fds_new ();
   if (!parse_address (address, &sa, &sa_len, error))
     return NULL;
   bus->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -226,12 +228,15 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
       return NULL;
     }
 
-  /* the NUL byte, then AUTH EXTERNAL with our uid in hex */
+  /* the NUL byte, AUTH EXTERNAL with our uid in hex, and the rest of the
+   * conversation without waiting for each answer: GDBus (like sd-bus and
+   * dbus-daemon) reads the lines one by one, and this saves two round trips */
   g_string_append_c (auth, '\0');
   g_string_append (auth, "AUTH EXTERNAL ");
   for (const gchar *p = uid; *p != '\0'; p++)
     g_string_append_printf (auth, "%02x", (guint)(guchar)*p);
-  g_string_append (auth, "\r\n");
+  /* berthd hands out log files and terminals as descriptors */
+  g_string_append (auth, "\r\nNEGOTIATE_UNIX_FD\r\nBEGIN\r\n");
   if (!write_all (bus, auth->str, auth->len, error))
     return NULL;
   line = read_line (bus, error);
@@ -243,16 +248,11 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
                    "berthd refused authentication: %s", line);
       return NULL;
     }
-  /* berthd hands out log files as descriptors */
-  if (!write_all (bus, "NEGOTIATE_UNIX_FD\r\n", 19, error))
-    return NULL;
   g_free (line);
   line = read_line (bus, error);
   if (line == NULL)
     return NULL;
   bus->unix_fds = g_str_equal (line, "AGREE_UNIX_FD");
-  if (!write_all (bus, "BEGIN\r\n", 7, error))
-    return NULL;
 
   if (is_bus)
     {
@@ -265,41 +265,51 @@ berth_cli_bus_connect (const gchar *address, gboolean is_bus, GError **error)
   return g_steal_pointer (&bus);
 }
 
-/**
- * berth_cli_bus_receive:
- * @bus: a connection
- * @timeout_ms: how long to wait, or -1 for ever
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the next message berthd sends
- */
-GDBusMessage *
-berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error)
+/* the next message berthd sends, with the descriptors that came with it */
+static BerthCliMessage *
+receive (BerthCliBus *bus, GError **error)
 {
   gssize needed;
-  GDBusMessage *message;
+  BerthCliMessage *message;
 
   while (bus->in->len < 16)
-    if (!read_more (bus, timeout_ms, error))
+    if (!read_more (bus, -1, error))
       return NULL;
-  needed = g_dbus_message_bytes_needed (bus->in->data, 16, error);
+  needed = berth_cli_wire_bytes_needed (bus->in->data, bus->in->len, error);
   if (needed < 0)
     return NULL;
   while (bus->in->len < (gsize)needed)
-    if (!read_more (bus, timeout_ms, error))
+    if (!read_more (bus, -1, error))
       return NULL;
-  message = g_dbus_message_new_from_blob (bus->in->data, needed,
-                                          G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING, error);
+  message = berth_cli_wire_decode (bus->in->data, needed, error);
   g_byte_array_remove_range (bus->in, 0, needed);
-  if (message != NULL && g_dbus_message_get_num_unix_fds (message) > 0)
+  if (message == NULL)
+    return NULL;
+  if (message->n_fds > 0)
     {
-      guint n = MIN (g_dbus_message_get_num_unix_fds (message), bus->fds->len);
-      /* the list takes the descriptors */
-      g_autoptr(GUnixFDList) list = g_unix_fd_list_new_from_array ((gint *)bus->fds->data, n);
+      /* the kernel hands them over with the message's bytes; they are the
+       * first ones not yet given to an earlier message */
+      guint n = MIN (message->n_fds, bus->fds->len);
+      message->fds = berth_cli_fds_new ();
+      g_array_append_vals (message->fds, bus->fds->data, n);
+      for (guint i = 0; i < n; i++)
+        g_array_index (bus->fds, gint, i) = -1;
       g_array_remove_range (bus->fds, 0, n);
-      g_dbus_message_set_unix_fd_list (message, list);
     }
   return message;
+}
+
+/**
+ * berth_cli_error_is_remote:
+ * @error: an error
+ *
+ * Returns: whether @error is berthd's answer rather than the CLI's own;
+ *   its message then starts with "Error response from daemon: ", as docker's
+ */
+gboolean
+berth_cli_error_is_remote (const GError *error)
+{
+  return error != NULL && g_str_has_prefix (error->message, BERTH_CLI_REMOTE_PREFIX);
 }
 
 /**
@@ -311,8 +321,9 @@ berth_cli_bus_receive (BerthCliBus *bus, gint timeout_ms, GError **error)
  * @method: the method
  * @parameters: (nullable) (transfer floating): the arguments
  * @reply_type: (nullable): the reply's type, checked
- * @out_fd_list: (out) (optional): file descriptors that came with the reply
- * @error: return location for a #GError; remote errors keep their D-Bus name
+ * @out_fds: (out) (optional) (transfer full): file descriptors that came with
+ *   the reply, an array from berth_cli_fds_new()
+ * @error: return location for a #GError; berthd's errors keep their code
  *
  * Calls a method and waits for its reply; signals that arrive meanwhile are dropped.
  *
@@ -326,52 +337,18 @@ berth_cli_bus_call (BerthCliBus *bus,
                     const gchar *method,
                     GVariant *parameters,
                     const GVariantType *reply_type,
-                    GUnixFDList **out_fd_list,
+                    GArray **out_fds,
                     GError **error)
 {
-  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, NULL,
-                                  reply_type, out_fd_list, NULL, NULL, error);
-}
-
-/**
- * berth_cli_bus_call_with_fds:
- * @bus: a connection
- * @destination: (nullable): the bus name, or %NULL on a peer-to-peer socket
- * @path: the object
- * @interface: the interface
- * @method: the method
- * @parameters: (nullable) (transfer floating): the arguments; handles (`h`)
- *   index @fd_list
- * @fd_list: (nullable): file descriptors passed with the call
- * @reply_type: (nullable): the reply's type, checked
- * @out_fd_list: (out) (optional): file descriptors that came with the reply
- * @error: return location for a #GError; remote errors keep their D-Bus name
- *
- * berth_cli_bus_call(), passing file descriptors too (a tar to import).
- *
- * Returns: (transfer full): the reply's body
- */
-GVariant *
-berth_cli_bus_call_with_fds (BerthCliBus *bus,
-                             const gchar *destination,
-                             const gchar *path,
-                             const gchar *interface,
-                             const gchar *method,
-                             GVariant *parameters,
-                             GUnixFDList *fd_list,
-                             const GVariantType *reply_type,
-                             GUnixFDList **out_fd_list,
-                             GError **error)
-{
-  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, fd_list,
-                                  reply_type, out_fd_list, NULL, NULL, error);
+  return berth_cli_bus_call_full (bus, destination, path, interface, method, parameters, NULL, 0,
+                                  reply_type, out_fds, NULL, NULL, error);
 }
 
 /* the message's bytes, with @fds beside the first of them (SCM_RIGHTS) */
 static gboolean
-write_with_fds (BerthCliBus *bus, const guint8 *data, gsize len, GUnixFDList *fds, GError **error)
+write_with_fds (
+  BerthCliBus *bus, const guint8 *data, gsize len, const gint *fds, guint n_fds, GError **error)
 {
-  gint n_fds = fds != NULL ? g_unix_fd_list_get_length (fds) : 0;
   union
   {
     struct cmsghdr align;
@@ -384,12 +361,6 @@ write_with_fds (BerthCliBus *bus, const guint8 *data, gsize len, GUnixFDList *fd
 
   if (n_fds == 0)
     return write_all (bus, data, len, error);
-  if (!bus->unix_fds || n_fds > 16)
-    {
-      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
-                           "cannot pass files to berthd on this connection");
-      return FALSE;
-    }
   msg.msg_control = &control;
   msg.msg_controllen = CMSG_SPACE (sizeof (gint) * n_fds);
   /* the buffer is large enough, so there is a first header */
@@ -397,7 +368,7 @@ write_with_fds (BerthCliBus *bus, const guint8 *data, gsize len, GUnixFDList *fd
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN (sizeof (gint) * n_fds);
-  memcpy (CMSG_DATA (c), g_unix_fd_list_peek_fds (fds, NULL), sizeof (gint) * n_fds);
+  memcpy (CMSG_DATA (c), fds, sizeof (gint) * n_fds);
   do
     n = sendmsg (bus->fd, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
@@ -410,6 +381,20 @@ write_with_fds (BerthCliBus *bus, const guint8 *data, gsize len, GUnixFDList *fd
   return write_all (bus, data + n, len - n, error);
 }
 
+/* an error reply as a #GError: berth's names keep their code, and the
+ * message reads as docker's */
+static void
+set_remote_error (BerthCliMessage *reply, GError **error)
+{
+  const gchar *text = NULL;
+
+  if (g_variant_n_children (reply->body) > 0
+      && g_variant_is_of_type (reply->body, G_VARIANT_TYPE ("(s)")))
+    g_variant_get (reply->body, "(&s)", &text);
+  g_set_error (error, BERTH_ERROR, berth_error_from_dbus_name (reply->error_name),
+               BERTH_CLI_REMOTE_PREFIX "%s", text != NULL ? text : reply->error_name);
+}
+
 /**
  * berth_cli_bus_call_full:
  * @bus: a connection
@@ -418,13 +403,17 @@ write_with_fds (BerthCliBus *bus, const guint8 *data, gsize len, GUnixFDList *fd
  * @interface: the interface
  * @method: the method
  * @parameters: (nullable) (transfer floating): the arguments; handles (`h`)
- *   index @fd_list
- * @fd_list: (nullable): file descriptors passed with the call
+ *   index @fds
+ * @fds: (array length=n_fds) (nullable): file descriptors passed with the
+ *   call; they stay the caller's
+ * @n_fds: how many, at most 16
  * @reply_type: (nullable): the reply's type, checked
- * @out_fd_list: (out) (optional): file descriptors that came with the reply
+ * @out_fds: (out) (optional) (transfer full): file descriptors that came with
+ *   the reply
  * @signal_func: (nullable): sees each signal that arrives before the reply
  * @signal_data: for @signal_func
- * @error: return location for a #GError; remote errors keep their D-Bus name
+ * @error: return location for a #GError; berthd's errors keep their code,
+ *   and their message starts with %BERTH_CLI_REMOTE_PREFIX
  *
  * Calls a method and waits for its reply, handing the signals that arrive
  * meanwhile (a job's progress) to @signal_func with the call's serial.
@@ -438,60 +427,58 @@ berth_cli_bus_call_full (BerthCliBus *bus,
                          const gchar *interface,
                          const gchar *method,
                          GVariant *parameters,
-                         GUnixFDList *fd_list,
+                         const gint *fds,
+                         guint n_fds,
                          const GVariantType *reply_type,
-                         GUnixFDList **out_fd_list,
+                         GArray **out_fds,
                          BerthCliSignalFunc signal_func,
                          gpointer signal_data,
                          GError **error)
 {
-  g_autoptr(GDBusMessage) call
-             = g_dbus_message_new_method_call (destination, path, interface, method);
-  g_autofree guchar *blob = NULL;
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+  g_autofree guint8 *blob = NULL;
   gsize blob_len;
   guint32 serial = ++bus->serial;
 
-  if (parameters != NULL)
-    g_dbus_message_set_body (call, parameters);
-  if (fd_list != NULL)
-    g_dbus_message_set_unix_fd_list (call, fd_list);
-  g_dbus_message_set_serial (call, serial);
-  blob = g_dbus_message_to_blob (call, &blob_len,
-                                 fd_list != NULL ? G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING
-                                                 : G_DBUS_CAPABILITY_FLAGS_NONE,
-                                 error);
-  if (blob == NULL || !write_with_fds (bus, blob, blob_len, fd_list, error))
+  if (n_fds > 0 && (!bus->unix_fds || n_fds > 16))
+    {
+      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                           "cannot pass files to berthd on this connection");
+      return NULL;
+    }
+  blob = berth_cli_wire_encode_call (destination, path, interface, method, sunk, n_fds, serial,
+                                     &blob_len);
+  if (!write_with_fds (bus, blob, blob_len, fds, n_fds, error))
     return NULL;
 
   for (;;)
     {
-      g_autoptr(GDBusMessage) reply = berth_cli_bus_receive (bus, -1, error);
-      GVariant *body;
+      g_autoptr(BerthCliMessage) reply = receive (bus, error);
 
       if (reply == NULL)
         return NULL;
-      if (signal_func != NULL
-          && g_dbus_message_get_message_type (reply) == G_DBUS_MESSAGE_TYPE_SIGNAL)
-        signal_func (reply, serial, signal_data);
-      if (g_dbus_message_get_reply_serial (reply) != serial)
-        continue;
-      if (g_dbus_message_to_gerror (reply, error))
-        return NULL;
-      body = g_dbus_message_get_body (reply);
-      if (body == NULL)
-        body = g_variant_new ("()");
-      if (reply_type != NULL && !g_variant_is_of_type (body, reply_type))
+      if (reply->type == BERTH_CLI_MESSAGE_SIGNAL)
         {
-          g_autofree gchar *got = g_variant_type_dup_string (g_variant_get_type (body));
-          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
-                       "berthd answered %s.%s with %s, not the type expected", interface, method,
-                       got);
+          if (signal_func != NULL)
+            signal_func (reply, serial, signal_data);
+          continue;
+        }
+      if (reply->reply_serial != serial)
+        continue;
+      if (reply->type == BERTH_CLI_MESSAGE_ERROR)
+        {
+          set_remote_error (reply, error);
           return NULL;
         }
-      if (out_fd_list != NULL)
-        *out_fd_list = g_dbus_message_get_unix_fd_list (reply) != NULL
-                         ? g_object_ref (g_dbus_message_get_unix_fd_list (reply))
-                         : NULL;
-      return g_variant_ref_sink (body);
+      if (reply_type != NULL && !g_variant_is_of_type (reply->body, reply_type))
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                       "berthd answered %s.%s with %s, not the type expected", interface, method,
+                       g_variant_get_type_string (reply->body));
+          return NULL;
+        }
+      if (out_fds != NULL)
+        *out_fds = g_steal_pointer (&reply->fds);
+      return g_variant_ref (reply->body);
     }
 }

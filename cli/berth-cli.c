@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "berth-cli.h"
 #include "berth-cli-progress.h"
@@ -161,10 +162,9 @@ berth_cli_connect (BerthCli *cli, GError **error)
     address = normalise_address (env);
   else
     {
-      g_autoptr(BerthPaths) paths = berth_paths_new ();
-      const gchar *socket = berth_paths_get (paths, BERTH_PATH_SOCKET);
+      g_autofree gchar *socket = berth_paths_default_socket ();
 
-      address = berth_paths_default_address (paths);
+      address = berth_paths_socket_address (socket);
       /* no socket: try berthd on the system bus before giving up */
       if (!g_file_test (socket, G_FILE_TEST_EXISTS))
         {
@@ -221,7 +221,7 @@ cli_call (BerthCli *cli,
 
   if (!berth_cli_connect (cli, error))
     return NULL;
-  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk, NULL,
+  return berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk, NULL, 0,
                                   reply_type, NULL, signal_func, signal_data, error);
 }
 
@@ -252,18 +252,17 @@ berth_cli_call (BerthCli *cli,
 }
 
 static void
-on_progress_signal (GDBusMessage *signal, guint32 serial, gpointer user_data)
+on_progress_signal (BerthCliMessage *signal, guint32 serial, gpointer user_data)
 {
   BerthCliProgress *progress = user_data;
-  GVariant *body = g_dbus_message_get_body (signal);
   guint32 call;
   const gchar *id, *status;
   guint64 current, total;
 
-  if (g_strcmp0 (g_dbus_message_get_member (signal), "Progress") != 0 || body == NULL
-      || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(usstt)")))
+  if (g_strcmp0 (signal->member, "Progress") != 0
+      || !g_variant_is_of_type (signal->body, G_VARIANT_TYPE ("(usstt)")))
     return;
-  g_variant_get (body, "(u&s&stt)", &call, &id, &status, &current, &total);
+  g_variant_get (signal->body, "(u&s&stt)", &call, &id, &status, &current, &total);
   if (call == serial)
     berth_cli_progress_update (progress, id, status, current, total);
 }
@@ -324,12 +323,13 @@ berth_cli_call_with_fd (BerthCli *cli,
                         GError **error)
 {
   g_autoptr(GVariant) sunk = g_variant_ref_sink (parameters);
-  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new_from_array (&fd, 1);
+  g_autoptr(GVariant) reply = NULL;
 
-  if (!berth_cli_connect (cli, error))
-    return NULL;
-  return berth_cli_bus_call_with_fds (cli->bus, cli->bus_name, path, interface, method, sunk, fds,
-                                      reply_type, NULL, error);
+  if (berth_cli_connect (cli, error))
+    reply = berth_cli_bus_call_full (cli->bus, cli->bus_name, path, interface, method, sunk, &fd, 1,
+                                     reply_type, NULL, NULL, NULL, error);
+  close (fd);
+  return g_steal_pointer (&reply);
 }
 
 /**
@@ -354,8 +354,9 @@ berth_cli_get_properties (BerthCli *cli, const gchar *path, const gchar *interfa
   if (reply == NULL)
     {
       /* something answers on the socket, but it is not berthd */
-      if (g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)
-          || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+      if (berth_cli_error_is_remote (local_error)
+          && (g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED)
+              || g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND)))
         {
           g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
                        "no berthd answers at %s. Is berthd running? Start it with 'berthd' as "
@@ -399,11 +400,8 @@ berth_cli_dict_uint (GVariantDict *dict, const gchar *key)
 gint
 berth_cli_fail (BerthCli *cli, GError *error)
 {
-  if (g_dbus_error_is_remote_error (error))
-    {
-      g_dbus_error_strip_remote_error (error);
-      g_printerr ("Error response from daemon: %s\n", error->message);
-    }
+  if (berth_cli_error_is_remote (error))
+    g_printerr ("%s\n", error->message);
   else
     g_printerr ("berth: %s\n", error->message);
   return BERTH_EXIT_ERROR;
@@ -651,11 +649,9 @@ berth_cli_inspect (BerthCli *cli, const gchar *interface, const gchar *format, g
       if (reply == NULL)
         {
           /* later ones are still shown; the exit status says one failed */
-          if (!g_dbus_error_is_remote_error (local_error)
-              && !g_error_matches (local_error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
+          if (!berth_cli_error_is_remote (local_error))
             return berth_cli_fail (cli, local_error);
-          g_dbus_error_strip_remote_error (local_error);
-          g_printerr ("Error response from daemon: %s\n", local_error->message);
+          g_printerr ("%s\n", local_error->message);
           status = BERTH_EXIT_ERROR;
           continue;
         }

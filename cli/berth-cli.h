@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 #include "berth-error.h"
 #include "berth-json-write.h"

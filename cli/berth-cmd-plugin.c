@@ -513,7 +513,7 @@ plugin_logs (BerthCli *cli, gint argc, gchar **argv)
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GUnixFDList) fds = NULL;
+  g_autoptr(GArray) fds = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
   gint tail = -1;
   gint fd;
@@ -544,14 +544,12 @@ plugin_logs (BerthCli *cli, gint argc, gchar **argv)
                           g_variant_new ("(s)", argv[1]), G_VARIANT_TYPE ("(hs)"), &fds, &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
-  if (fds == NULL || g_unix_fd_list_get_length (fds) < 1)
+  fd = berth_cli_fds_steal (fds, 0);
+  if (fd < 0)
     {
       g_printerr ("berth: berthd sent no log file\n");
       return BERTH_EXIT_ERROR;
     }
-  fd = g_unix_fd_list_get (fds, 0, &error);
-  if (fd < 0)
-    return berth_cli_fail (cli, error);
 
   while ((n = read (fd, buf, sizeof buf)) > 0)
     g_byte_array_append (data, buf, n);

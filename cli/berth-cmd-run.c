@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gunixfdlist.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -169,21 +168,19 @@ relay_wait (gint bus_fd, gpointer user_data)
 }
 
 static void
-on_console (GDBusMessage *signal, guint32 serial, gpointer user_data)
+on_console (BerthCliMessage *signal, guint32 serial, gpointer user_data)
 {
   Relay *relay = user_data;
-  GVariant *body = g_dbus_message_get_body (signal);
-  GUnixFDList *fds = g_dbus_message_get_unix_fd_list (signal);
   guint32 call;
   gint32 handle;
 
-  if (g_strcmp0 (g_dbus_message_get_member (signal), "Console") != 0 || body == NULL
-      || !g_variant_is_of_type (body, G_VARIANT_TYPE ("(uh)")) || fds == NULL)
+  if (g_strcmp0 (signal->member, "Console") != 0
+      || !g_variant_is_of_type (signal->body, G_VARIANT_TYPE ("(uh)")))
     return;
-  g_variant_get (body, "(uh)", &call, &handle);
+  g_variant_get (signal->body, "(uh)", &call, &handle);
   if (call != serial || relay->master >= 0)
     return;
-  relay->master = g_unix_fd_list_get (fds, handle, NULL);
+  relay->master = berth_cli_fds_steal (signal->fds, handle);
   if (relay->master < 0)
     return;
   copy_size (relay);
@@ -274,10 +271,10 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
   g_autofree gchar **options = g_new0 (gchar *, image_at + 1);
   gint n_options = image_at;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
   g_autoptr(GVariant) reply = NULL;
   GVariantBuilder dict;
   gint null_fd;
+  gint stdio[3] = { -1, STDOUT_FILENO, STDERR_FILENO };
   const gchar *id;
   gint code;
   Relay relay = { .master = -1, .winch = -1 };
@@ -331,14 +328,20 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
 
   /* the process writes to our own stdout and stderr; it reads our stdin
    * only with -i, as docker's */
-  null_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-  g_unix_fd_list_append (fds, interactive ? STDIN_FILENO : null_fd, NULL);
-  g_unix_fd_list_append (fds, STDOUT_FILENO, NULL);
-  g_unix_fd_list_append (fds, STDERR_FILENO, NULL);
-  if (null_fd >= 0)
-    close (null_fd);
+  null_fd = interactive ? -1 : open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (!interactive && null_fd < 0)
+    {
+      g_set_error (&error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot open /dev/null: %s",
+                   g_strerror (errno));
+      return run_failed (cli, error);
+    }
+  stdio[0] = interactive ? STDIN_FILENO : null_fd;
   if (!berth_cli_connect (cli, &error))
-    return run_failed (cli, error);
+    {
+      if (null_fd >= 0)
+        close (null_fd);
+      return run_failed (cli, error);
+    }
   relay.forward_stdin = interactive;
   if (tty)
     {
@@ -351,9 +354,11 @@ cmd_run (BerthCli *cli, gint argc, gchar **argv)
     }
   reply = berth_cli_bus_call_full (
     cli->bus, cli->bus_name, BERTH_DBUS_PATH, CONTAINERS_INTERFACE, "Run",
-    g_variant_new ("(@a{sv}hhh)", g_variant_builder_end (&dict), 0, 1, 2), fds,
-    G_VARIANT_TYPE ("(si)"), NULL, tty ? on_console : NULL, &relay, &error);
+    g_variant_new ("(@a{sv}hhh)", g_variant_builder_end (&dict), 0, 1, 2), stdio,
+    G_N_ELEMENTS (stdio), G_VARIANT_TYPE ("(si)"), NULL, tty ? on_console : NULL, &relay, &error);
   berth_cli_bus_set_wait_func (cli->bus, NULL, NULL);
+  if (null_fd >= 0)
+    close (null_fd);
   relay_finish (&relay);
   if (reply == NULL)
     return run_failed (cli, error);

@@ -115,9 +115,9 @@ main (int argc, char **argv)
   g_auto(GStrv) args = NULL;
   gint rc;
 
-  setlocale (LC_ALL, "");
-  /* remote errors arrive with their BERTH_ERROR codes */
-  (void)berth_error_quark ();
+  /* the character set only: numbers and dates print as docker's do, in
+   * every locale, and a command reads fewer locale files */
+  setlocale (LC_CTYPE, "");
 
   /* global options may come before the command, as with docker */
   context = g_option_context_new (NULL);

@@ -5,22 +5,6 @@
 
 #include "berth-error.h"
 
-static const GDBusErrorEntry berth_error_entries[] = {
-  { BERTH_ERROR_FAILED, "org.berth.Berth1.Error.Failed" },
-  { BERTH_ERROR_NOT_FOUND, "org.berth.Berth1.Error.NotFound" },
-  { BERTH_ERROR_ALREADY_EXISTS, "org.berth.Berth1.Error.AlreadyExists" },
-  { BERTH_ERROR_IN_USE, "org.berth.Berth1.Error.InUse" },
-  { BERTH_ERROR_INVALID_ARGUMENT, "org.berth.Berth1.Error.InvalidArgument" },
-  { BERTH_ERROR_PERMISSION_DENIED, "org.berth.Berth1.Error.PermissionDenied" },
-  { BERTH_ERROR_NOT_SUPPORTED, "org.berth.Berth1.Error.NotSupported" },
-  { BERTH_ERROR_TIMED_OUT, "org.berth.Berth1.Error.TimedOut" },
-  { BERTH_ERROR_CANCELLED, "org.berth.Berth1.Error.Cancelled" },
-  { BERTH_ERROR_NOT_ENABLED, "org.berth.Berth1.Error.NotEnabled" },
-  { BERTH_ERROR_ENABLED, "org.berth.Berth1.Error.Enabled" },
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (berth_error_entries) == BERTH_ERROR_LAST);
-
 /**
  * berth_error_quark:
  *
@@ -29,24 +13,19 @@ G_STATIC_ASSERT (G_N_ELEMENTS (berth_error_entries) == BERTH_ERROR_LAST);
 GQuark
 berth_error_quark (void)
 {
+  static GDBusErrorEntry entries[BERTH_ERROR_LAST];
   static gsize quark = 0;
-  g_dbus_error_register_error_domain ("berth-error-quark", &quark, berth_error_entries,
-                                      G_N_ELEMENTS (berth_error_entries));
-  return (GQuark)quark;
-}
 
-/**
- * berth_error_to_dbus_name:
- * @code: a #BerthError
- *
- * Returns: the D-Bus error name of @code
- */
-const gchar *
-berth_error_to_dbus_name (BerthError code)
-{
-  if ((guint)code >= BERTH_ERROR_LAST)
-    code = BERTH_ERROR_FAILED;
-  return berth_error_entries[code].dbus_error_name;
+  if (g_once_init_enter (&quark))
+    {
+      gsize registered = 0;
+      for (guint i = 0; i < BERTH_ERROR_LAST; i++)
+        entries[i] = (GDBusErrorEntry){ i, berth_error_to_dbus_name (i) };
+      g_dbus_error_register_error_domain ("berth-error-quark", &registered, entries,
+                                          G_N_ELEMENTS (entries));
+      g_once_init_leave (&quark, registered);
+    }
+  return (GQuark)quark;
 }
 
 /**

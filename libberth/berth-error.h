@@ -42,6 +42,7 @@ typedef enum
 
 GQuark berth_error_quark (void);
 const gchar *berth_error_to_dbus_name (BerthError code);
+BerthError berth_error_from_dbus_name (const gchar *name);
 void berth_error_convert (GError **error);
 void berth_error_strip_remote (GError *error);
 

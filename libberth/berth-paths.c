@@ -60,26 +60,63 @@ berth_paths_class_init (BerthPathsClass *klass)
   G_OBJECT_CLASS (klass)->finalize = berth_paths_finalize;
 }
 
+/* the bases that the environment may set, and their built-in defaults */
+static const struct
+{
+  BerthPathKind kind;
+  const gchar *env;
+  const gchar *fallback;
+} bases[] = {
+  { BERTH_PATH_ROOT, "BERTH_ROOT", BERTH_DEFAULT_ROOT },
+  { BERTH_PATH_RUN_DIR, "BERTH_RUN_DIR", BERTH_DEFAULT_RUN_DIR },
+  { BERTH_PATH_MODULE_DIR, "BERTH_MODULE_DIR", BERTH_MODULE_DIR },
+  { BERTH_PATH_CONFIG_FILE, "BERTH_CONFIG", BERTH_SYSCONFDIR "/berth/berthd.conf" },
+};
+
+static const gchar *
+base_default (BerthPathKind kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    if (bases[i].kind == kind)
+      {
+        const gchar *env = g_getenv (bases[i].env);
+        return env != NULL && env[0] != '\0' ? env : bases[i].fallback;
+      }
+  return NULL;
+}
+
+static gchar *
+make_absolute (const gchar *path)
+{
+  g_autofree gchar *cwd = NULL;
+
+  if (g_path_is_absolute (path))
+    return g_canonicalize_filename (path, NULL);
+  cwd = g_get_current_dir ();
+  return g_canonicalize_filename (path, cwd);
+}
+
 static void
 berth_paths_init (BerthPaths *self)
 {
-  const struct
-  {
-    BerthPathKind kind;
-    const gchar *env;
-    const gchar *fallback;
-  } bases[] = {
-    { BERTH_PATH_ROOT, "BERTH_ROOT", BERTH_DEFAULT_ROOT },
-    { BERTH_PATH_RUN_DIR, "BERTH_RUN_DIR", BERTH_DEFAULT_RUN_DIR },
-    { BERTH_PATH_MODULE_DIR, "BERTH_MODULE_DIR", BERTH_MODULE_DIR },
-    { BERTH_PATH_CONFIG_FILE, "BERTH_CONFIG", BERTH_SYSCONFDIR "/berth/berthd.conf" },
-  };
   for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
-    {
-      const gchar *env = g_getenv (bases[i].env);
-      berth_paths_set (self, bases[i].kind,
-                       env != NULL && env[0] != '\0' ? env : bases[i].fallback);
-    }
+    berth_paths_set (self, bases[i].kind, base_default (bases[i].kind));
+}
+
+/**
+ * berth_paths_default_socket:
+ *
+ * berthd's socket when neither flags nor a configuration move it: below
+ * `BERTH_RUN_DIR` or the built-in run directory. Needs no #BerthPaths, so
+ * the CLI, which links no GObject, can find berthd.
+ *
+ * Returns: (transfer full): an absolute path
+ */
+gchar *
+berth_paths_default_socket (void)
+{
+  g_autofree gchar *run_dir = make_absolute (base_default (BERTH_PATH_RUN_DIR));
+  return g_build_filename (run_dir, derived[BERTH_PATH_SOCKET].name, NULL);
 }
 
 /**
@@ -108,15 +145,8 @@ berth_paths_set (BerthPaths *self, BerthPathKind kind, const gchar *path)
   g_return_if_fail (kind < BERTH_PATH_LAST);
 
   g_clear_pointer (&self->paths[kind], g_free);
-  if (path == NULL)
-    return;
-  if (g_path_is_absolute (path))
-    self->paths[kind] = g_canonicalize_filename (path, NULL);
-  else
-    {
-      g_autofree gchar *cwd = g_get_current_dir ();
-      self->paths[kind] = g_canonicalize_filename (path, cwd);
-    }
+  if (path != NULL)
+    self->paths[kind] = make_absolute (path);
 }
 
 /**

@@ -53,6 +53,7 @@ gchar *berth_paths_build (BerthPaths *self, BerthPathKind kind, const gchar *fir
   G_GNUC_NULL_TERMINATED;
 gboolean berth_paths_ensure (BerthPaths *self, BerthPathKind kind, GError **error);
 gchar *berth_paths_default_address (BerthPaths *self);
+gchar *berth_paths_default_socket (void);
 gchar *berth_paths_socket_address (const gchar *path);
 
 G_END_DECLS

@@ -22,7 +22,15 @@ test_error_dbus_round_trip (void)
       g_assert_true (g_str_has_prefix (n, "org.berth.Berth1.Error."));
       e = g_dbus_error_new_for_dbus_error (n, "x");
       g_assert_error (e, BERTH_ERROR, code);
+      /* the CLI maps names without GIO */
+      g_assert_cmpint (berth_error_from_dbus_name (n), ==, code);
     }
+  g_assert_cmpint (berth_error_from_dbus_name ("org.freedesktop.DBus.Error.AccessDenied"), ==,
+                   BERTH_ERROR_PERMISSION_DENIED);
+  g_assert_cmpint (berth_error_from_dbus_name ("org.freedesktop.DBus.Error.InvalidArgs"), ==,
+                   BERTH_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (berth_error_from_dbus_name ("org.example.Unheard.Of"), ==, BERTH_ERROR_FAILED);
+  g_assert_cmpint (berth_error_from_dbus_name (NULL), ==, BERTH_ERROR_FAILED);
 }
 
 static void
