@@ -32,8 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+. tests/bench/lib.sh
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
@@ -55,23 +54,22 @@ until $B version >/dev/null 2>&1; do sleep 0.01; done
 push_b=""
 for i in $(seq 1 "$runs"); do
   $B plugin create "$reg/berth/push$i:1.0" "$plugin_dir" >/dev/null
-  t=$(date +%s%N); $B plugin push "$reg/berth/push$i:1.0" >/dev/null; push_b+="$(ms "$t")"$'\n'
+  lap $B plugin push "$reg/berth/push$i:1.0"; push_b+="$lap"$'\n'
   $B plugin rm "$reg/berth/push$i:1.0" >/dev/null
 done
 # install: nothing of it stored (the plugins above are removed and collected)
 sleep 1
 inst_b=""
 for i in $(seq 1 "$runs"); do
-  t=$(date +%s%N)
-  $B plugin install --grant-all-permissions --alias "inst$i" "$reg/berth/push1:1.0" "${settings[@]}" >/dev/null
-  inst_b+="$(ms "$t")"$'\n'
+  lap $B plugin install --grant-all-permissions --alias "inst$i" "$reg/berth/push1:1.0" "${settings[@]}"
+  inst_b+="$lap"$'\n'
   $B plugin rm -f "inst$i" >/dev/null
   sleep 0.5
 done
 layer=$(du -k "$(find "$tmp/registry" -path '*blobs*' -name data -size +100k | head -1)" | cut -f1)
 echo "berth (median of $runs, whole CLI commands, the example plugin: a ${layer} KiB gzip layer):"
-printf '  install  %6s ms   (pull, verify, store, enable)\n' "$(printf '%s' "$inst_b" | median)"
-printf '  push     %6s ms\n' "$(printf '%s' "$push_b" | median)"
+printf '  install  %6s ms   (pull, verify, store, enable)\n' "$(printf '%s' "$inst_b" | median_ms)"
+printf '  push     %6s ms\n' "$(printf '%s' "$push_b" | median_ms)"
 
 if ! command -v dockerd >/dev/null 2>&1; then
   echo "dockerd: not installed (apt-get install docker.io) - no side-by-side figures"
@@ -86,19 +84,18 @@ for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
 push_d=""
 for i in $(seq 1 "$runs"); do
   $D plugin create "$reg/docker/push$i:1.0" "$plugin_dir" >/dev/null
-  t=$(date +%s%N); $D plugin push "$reg/docker/push$i:1.0" >/dev/null; push_d+="$(ms "$t")"$'\n'
+  lap $D plugin push "$reg/docker/push$i:1.0"; push_d+="$lap"$'\n'
   $D plugin rm "$reg/docker/push$i:1.0" >/dev/null
 done
 inst_d=""
 for i in $(seq 1 "$runs"); do
-  t=$(date +%s%N)
-  $D plugin install --grant-all-permissions --alias "inst$i" "$reg/berth/push1:1.0" "${settings[@]}" >/dev/null
-  inst_d+="$(ms "$t")"$'\n'
+  lap $D plugin install --grant-all-permissions --alias "inst$i" "$reg/berth/push1:1.0" "${settings[@]}"
+  inst_d+="$lap"$'\n'
   $D plugin rm -f "inst$i" >/dev/null
   sleep 0.5
 done
 echo "docker (median of $runs, same plugin and registry; docker installs what berth pushed):"
-b=$(printf '%s' "$inst_b" | median); d=$(printf '%s' "$inst_d" | median)
+b=$(printf '%s' "$inst_b" | median_ms); d=$(printf '%s' "$inst_d" | median_ms)
 printf '  install  %6s ms   berth/docker %.3f (target <= 0.33)\n' "$d" "$(echo "$b / $d" | bc -l)"
-b=$(printf '%s' "$push_b" | median); d=$(printf '%s' "$push_d" | median)
+b=$(printf '%s' "$push_b" | median_ms); d=$(printf '%s' "$push_d" | median_ms)
 printf '  push     %6s ms   berth/docker %.3f (target <= 1)\n' "$d" "$(echo "$b / $d" | bc -l)"

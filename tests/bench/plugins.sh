@@ -30,9 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-mem() { awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} END {printf "%.1f %.1f", r/1024, a/1024}' "/proc/$1/status"; }
+. tests/bench/lib.sh
 
 mkdir -p "$tmp/state" "$tmp/keys"
 export BERTH_ADDRESS="unix:path=$tmp/run/berth.sock"
@@ -45,11 +43,11 @@ until "$build/cli/berth" version >/dev/null 2>&1; do sleep 0.01; done
 declare -A B
 for step in create enable disable rm; do B[$step]=""; done
 for i in $(seq 1 "$runs"); do
-  t=$(date +%s%N); "$build/cli/berth" plugin create "bench$i" "$plugin_dir" >/dev/null; B[create]+="$(ms "$t")"$'\n'
+  lap "$build/cli/berth" plugin create "bench$i" "$plugin_dir"; B[create]+="$lap"$'\n'
   "$build/cli/berth" plugin set "bench$i" "state.source=$tmp/state" "sshkey.source=$tmp/keys"
-  t=$(date +%s%N); "$build/cli/berth" plugin enable "bench$i" >/dev/null; B[enable]+="$(ms "$t")"$'\n'
-  t=$(date +%s%N); "$build/cli/berth" plugin disable "bench$i" >/dev/null; B[disable]+="$(ms "$t")"$'\n'
-  t=$(date +%s%N); "$build/cli/berth" plugin rm "bench$i" >/dev/null; B[rm]+="$(ms "$t")"$'\n'
+  lap "$build/cli/berth" plugin enable "bench$i"; B[enable]+="$lap"$'\n'
+  lap "$build/cli/berth" plugin disable "bench$i"; B[disable]+="$lap"$'\n'
+  lap "$build/cli/berth" plugin rm "bench$i"; B[rm]+="$lap"$'\n'
 done
 
 # ten plugins from one folder, all enabled
@@ -68,7 +66,7 @@ extra=$(ps -o pid=,comm= --ppid "$bpid" | grep -vc docker-volume || true)
 
 echo "berth (median of $runs, whole CLI commands, ${plugin_dir#$(pwd)/}):"
 for step in create enable disable rm; do
-  printf '  %-8s %6s ms\n' "$step" "$(printf '%s' "${B[$step]}" | median)"
+  printf '  %-8s %6s ms\n' "$step" "$(printf '%s' "${B[$step]}" | median_ms)"
 done
 printf '  berthd with 10 plugins enabled: %s MB resident, %s MB private (target <= 20, <= 6); other processes: %s\n' "$brss" "$banon" "$extra"
 printf '  disk of the state root: 1 plugin %s KiB, 10 plugins %s KiB, ratio %.2f (target <= 1.2)\n' \
@@ -88,15 +86,15 @@ for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
 declare -A DK
 for step in create enable disable rm; do DK[$step]=""; done
 for i in $(seq 1 "$runs"); do
-  t=$(date +%s%N); $D plugin create "bench$i" "$plugin_dir" >/dev/null; DK[create]+="$(ms "$t")"$'\n'
+  lap $D plugin create "bench$i" "$plugin_dir"; DK[create]+="$lap"$'\n'
   $D plugin set "bench$i" "state.source=$tmp/state" "sshkey.source=$tmp/keys"
-  t=$(date +%s%N); $D plugin enable "bench$i" >/dev/null; DK[enable]+="$(ms "$t")"$'\n'
-  t=$(date +%s%N); $D plugin disable "bench$i" >/dev/null; DK[disable]+="$(ms "$t")"$'\n'
-  t=$(date +%s%N); $D plugin rm "bench$i" >/dev/null; DK[rm]+="$(ms "$t")"$'\n'
+  lap $D plugin enable "bench$i"; DK[enable]+="$lap"$'\n'
+  lap $D plugin disable "bench$i"; DK[disable]+="$lap"$'\n'
+  lap $D plugin rm "bench$i"; DK[rm]+="$lap"$'\n'
 done
 echo "docker (median of $runs, same folder):"
 for step in create enable disable rm; do
-  b=$(printf '%s' "${B[$step]}" | median); d=$(printf '%s' "${DK[$step]}" | median)
+  b=$(printf '%s' "${B[$step]}" | median_ms); d=$(printf '%s' "${DK[$step]}" | median_ms)
   printf '  %-8s %6s ms   berth/docker %.3f\n' "$step" "$d" "$(echo "$b / $d" | bc -l)"
 done
 echo "  targets: create <= 0.2, enable <= 0.1, disable and rm <= 0.33"

@@ -36,8 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+. tests/bench/lib.sh
 
 # an sshd with a remote file
 mkdir -p "$tmp/keys" "$tmp/state" "$tmp/dstate" "$tmp/remote" "$tmp/sshd" /run/sshd
@@ -71,15 +70,16 @@ $B volume create -d vieux/sshfs --name sshvolume "${sshopts[@]}" >/dev/null
 $B image import "$tmp/busybox.tar" busybox >/dev/null
 
 times() { # CLI and its extra run options -> median ms
-  local cli=$1 out="" t n
+  local cli=$1 out="" t0 t1 n
   shift
   for n in $(seq 1 "$runs"); do
-    t=$(date +%s%N)
+    t0=$EPOCHREALTIME
     $cli run --rm "$@" -v sshvolume:/data busybox ls /data >"$tmp/out"
-    out+="$(ms "$t")"$'\n'
+    t1=$EPOCHREALTIME
+    out+="$((${t1/./} - ${t0/./}))"$'\n'
     grep -q hello.txt "$tmp/out" || { echo "bench: the remote file is not listed" >&2; exit 1; }
   done
-  printf '%s' "$out" | median
+  printf '%s' "$out" | median_ms
 }
 
 b=$(times "$B")

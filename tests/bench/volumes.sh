@@ -30,9 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-mem() { awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} END {printf "%.1f %.1f", r/1024, a/1024}' "/proc/$1/status"; }
+. tests/bench/lib.sh
 
 mkdir -p "$tmp/state" "$tmp/keys" "$tmp/dstate"
 B="$build/cli/berth"
@@ -46,14 +44,14 @@ $B plugin set vieux/sshfs "state.source=$tmp/state" "sshkey.source=$tmp/keys"
 $B plugin enable vieux/sshfs >/dev/null
 
 run_steps() { # CLI -> "create inspect ls rm" medians
-  local cli=$1 c="" i="" l="" r="" t n
+  local cli=$1 c="" i="" l="" r="" n
   for n in $(seq 1 "$runs"); do
-    t=$(date +%s%N); $cli volume create -d vieux/sshfs --name "bench$n" -o sshcmd=nobody@127.0.0.1:/x >/dev/null; c+="$(ms "$t")"$'\n'
-    t=$(date +%s%N); $cli volume inspect "bench$n" >/dev/null; i+="$(ms "$t")"$'\n'
-    t=$(date +%s%N); $cli volume ls >/dev/null; l+="$(ms "$t")"$'\n'
-    t=$(date +%s%N); $cli volume rm "bench$n" >/dev/null; r+="$(ms "$t")"$'\n'
+    lap $cli volume create -d vieux/sshfs --name "bench$n" -o sshcmd=nobody@127.0.0.1:/x; c+="$lap"$'\n'
+    lap $cli volume inspect "bench$n"; i+="$lap"$'\n'
+    lap $cli volume ls; l+="$lap"$'\n'
+    lap $cli volume rm "bench$n"; r+="$lap"$'\n'
   done
-  echo "$(printf '%s' "$c" | median) $(printf '%s' "$i" | median) $(printf '%s' "$l" | median) $(printf '%s' "$r" | median)"
+  echo "$(printf '%s' "$c" | median_ms) $(printf '%s' "$i" | median_ms) $(printf '%s' "$l" | median_ms) $(printf '%s' "$r" | median_ms)"
 }
 
 read -r bc bi bl br <<<"$(run_steps "$B")"
@@ -61,9 +59,8 @@ echo "berth with the sshfs plugin (median of $runs, whole CLI commands):"
 printf '  volume create %5s ms\n  volume inspect %4s ms\n  volume ls %9s ms\n  volume rm %9s ms\n' "$bc" "$bi" "$bl" "$br"
 
 # many volumes, local driver, made two at a time
-t=$(date +%s%N)
-seq 1 "$many" | xargs -P 2 -n 50 sh -c 'for i; do '"$B"' volume create "v$i" >/dev/null; done' sh
-echo "  created $many local volumes in $(( $(ms "$t") / 1000 )) s"
+lap sh -c "seq 1 $many | xargs -P 2 -n 50 sh -c 'for i; do $B volume create \"v\$i\" >/dev/null; done' sh"
+echo "  created $many local volumes in $((lap / 1000000)) s"
 hyperfine -N --warmup 3 --runs 20 --export-json "$tmp/ls.json" "$B volume ls" >/dev/null 2>&1
 lsms=$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print('%.1f' % (r['median']*1000))" "$tmp/ls.json")
 read -r rss anon <<<"$(mem "$bpid")"
