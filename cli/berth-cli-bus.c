@@ -386,13 +386,107 @@ write_with_fds (
 static void
 set_remote_error (BerthCliMessage *reply, GError **error)
 {
+  GVariant *body = berth_cli_message_get_body (reply, NULL);
   const gchar *text = NULL;
 
-  if (g_variant_n_children (reply->body) > 0
-      && g_variant_is_of_type (reply->body, G_VARIANT_TYPE ("(s)")))
-    g_variant_get (reply->body, "(&s)", &text);
+  if (body != NULL && g_variant_is_of_type (body, G_VARIANT_TYPE ("(s)")))
+    g_variant_get (body, "(&s)", &text);
   g_set_error (error, BERTH_ERROR, berth_error_from_dbus_name (reply->error_name),
                BERTH_CLI_REMOTE_PREFIX "%s", text != NULL ? text : reply->error_name);
+}
+
+/* sends a call and waits for its reply, the body not yet read */
+static BerthCliMessage *
+call_message (BerthCliBus *bus,
+              const gchar *destination,
+              const gchar *path,
+              const gchar *interface,
+              const gchar *method,
+              GVariant *parameters,
+              const gint *fds,
+              guint n_fds,
+              BerthCliSignalFunc signal_func,
+              gpointer signal_data,
+              GError **error)
+{
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+  g_autofree guint8 *blob = NULL;
+  gsize blob_len;
+  guint32 serial = ++bus->serial;
+
+  if (n_fds > 0 && (!bus->unix_fds || n_fds > 16))
+    {
+      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
+                           "cannot pass files to berthd on this connection");
+      return NULL;
+    }
+  blob = berth_cli_wire_encode_call (destination, path, interface, method, sunk, n_fds, serial,
+                                     &blob_len);
+  if (!write_with_fds (bus, blob, blob_len, fds, n_fds, error))
+    return NULL;
+
+  for (;;)
+    {
+      g_autoptr(BerthCliMessage) reply = receive (bus, error);
+
+      if (reply == NULL)
+        return NULL;
+      if (reply->type == BERTH_CLI_MESSAGE_SIGNAL)
+        {
+          if (signal_func != NULL)
+            signal_func (reply, serial, signal_data);
+          continue;
+        }
+      if (reply->reply_serial != serial)
+        continue;
+      if (reply->type == BERTH_CLI_MESSAGE_ERROR)
+        {
+          set_remote_error (reply, error);
+          return NULL;
+        }
+      return g_steal_pointer (&reply);
+    }
+}
+
+/**
+ * berth_cli_bus_call_message:
+ * @bus: a connection
+ * @destination: (nullable): the bus name, or %NULL on a peer-to-peer socket
+ * @path: the object
+ * @interface: the interface
+ * @method: the method
+ * @parameters: (nullable) (transfer floating): the arguments
+ * @reply_signature: the reply's D-Bus signature, checked
+ * @error: return location for a #GError, as berth_cli_bus_call_full()'s
+ *
+ * Calls a method and returns its reply with the body unread, for
+ * berth_cli_reader_init(): a long list is read in place.
+ *
+ * Returns: (transfer full): the reply
+ */
+BerthCliMessage *
+berth_cli_bus_call_message (BerthCliBus *bus,
+                            const gchar *destination,
+                            const gchar *path,
+                            const gchar *interface,
+                            const gchar *method,
+                            GVariant *parameters,
+                            const gchar *reply_signature,
+                            GError **error)
+{
+  g_autoptr(BerthCliMessage) reply = call_message (bus, destination, path, interface, method,
+                                                    parameters, NULL, 0, NULL, NULL, error);
+
+  if (reply == NULL)
+    return NULL;
+  if (!g_str_equal (reply->signature, reply_signature))
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                   "berthd answered %s.%s with (%s), not the type expected", interface, method,
+                   reply->signature);
+      return NULL;
+    }
+  return g_steal_pointer (&reply);
 }
 
 /**
@@ -435,50 +529,24 @@ berth_cli_bus_call_full (BerthCliBus *bus,
                          gpointer signal_data,
                          GError **error)
 {
-  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
-  g_autofree guint8 *blob = NULL;
-  gsize blob_len;
-  guint32 serial = ++bus->serial;
+  g_autoptr(BerthCliMessage) reply
+             = call_message (bus, destination, path, interface, method, parameters, fds, n_fds,
+                             signal_func, signal_data, error);
+  GVariant *body;
 
-  if (n_fds > 0 && (!bus->unix_fds || n_fds > 16))
+  if (reply == NULL)
+    return NULL;
+  body = berth_cli_message_get_body (reply, error);
+  if (body == NULL)
+    return NULL;
+  if (reply_type != NULL && !g_variant_is_of_type (body, reply_type))
     {
-      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
-                           "cannot pass files to berthd on this connection");
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                   "berthd answered %s.%s with %s, not the type expected", interface, method,
+                   g_variant_get_type_string (body));
       return NULL;
     }
-  blob = berth_cli_wire_encode_call (destination, path, interface, method, sunk, n_fds, serial,
-                                     &blob_len);
-  if (!write_with_fds (bus, blob, blob_len, fds, n_fds, error))
-    return NULL;
-
-  for (;;)
-    {
-      g_autoptr(BerthCliMessage) reply = receive (bus, error);
-
-      if (reply == NULL)
-        return NULL;
-      if (reply->type == BERTH_CLI_MESSAGE_SIGNAL)
-        {
-          if (signal_func != NULL)
-            signal_func (reply, serial, signal_data);
-          continue;
-        }
-      if (reply->reply_serial != serial)
-        continue;
-      if (reply->type == BERTH_CLI_MESSAGE_ERROR)
-        {
-          set_remote_error (reply, error);
-          return NULL;
-        }
-      if (reply_type != NULL && !g_variant_is_of_type (reply->body, reply_type))
-        {
-          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
-                       "berthd answered %s.%s with %s, not the type expected", interface, method,
-                       g_variant_get_type_string (reply->body));
-          return NULL;
-        }
-      if (out_fds != NULL)
-        *out_fds = g_steal_pointer (&reply->fds);
-      return g_variant_ref (reply->body);
-    }
+  if (out_fds != NULL)
+    *out_fds = g_steal_pointer (&reply->fds);
+  return g_variant_ref (body);
 }

@@ -40,6 +40,14 @@ GVariant *berth_cli_bus_call_full (BerthCliBus *bus,
                                    BerthCliSignalFunc signal_func,
                                    gpointer signal_data,
                                    GError **error);
+BerthCliMessage *berth_cli_bus_call_message (BerthCliBus *bus,
+                                             const gchar *destination,
+                                             const gchar *path,
+                                             const gchar *interface,
+                                             const gchar *method,
+                                             GVariant *parameters,
+                                             const gchar *reply_signature,
+                                             GError **error);
 void berth_cli_bus_free (BerthCliBus *bus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthCliBus, berth_cli_bus_free)
 

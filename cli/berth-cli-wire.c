@@ -105,7 +105,9 @@ berth_cli_message_free (BerthCliMessage *message)
   g_free (message->interface);
   g_free (message->member);
   g_free (message->error_name);
+  g_free (message->signature);
   g_clear_pointer (&message->body, g_variant_unref);
+  g_clear_pointer (&message->body_bytes, g_bytes_unref);
   g_clear_pointer (&message->fds, g_array_unref);
   g_free (message);
 }
@@ -302,14 +304,7 @@ berth_cli_wire_encode_call (const gchar *destination,
 
 /* reading */
 
-typedef struct
-{
-  const guint8 *data;
-  gsize len;
-  gsize pos;
-  gboolean swap; /* the sender's byte order is not ours */
-  guint depth;
-} Reader;
+typedef BerthCliReader Reader;
 
 static gboolean
 malformed (GError **error, const gchar *what)
@@ -671,7 +666,9 @@ dup_field_string (
  * @len: its length, as berth_cli_wire_bytes_needed() said
  * @error: return location for a #GError
  *
- * Reads a message, checking every length, string and type in it.
+ * Reads a message's header, checking every length, string and type in it.
+ * The body is kept as it came: berth_cli_message_get_body() reads it as a
+ * value, berth_cli_reader_init() reads it in place.
  *
  * Returns: (transfer full): the message, its file descriptors not yet attached
  */
@@ -684,7 +681,6 @@ berth_cli_wire_decode (const guint8 *data, gsize len, GError **error)
   g_autoptr(GVariant) reply_serial = NULL;
   g_autoptr(GVariant) n_fds = NULL;
   g_autoptr(GError) local_error = NULL;
-  GVariant *body;
   Reader r;
   guint32 body_len;
   gsize body_start;
@@ -740,31 +736,171 @@ berth_cli_wire_decode (const guint8 *data, gsize len, GError **error)
   if (n_fds != NULL)
     message->n_fds = g_variant_get_uint32 (n_fds);
 
-  if (signature != NULL)
-    {
-      g_autofree gchar *tuple = g_strdup_printf ("(%s)", g_variant_get_string (signature, NULL));
-      Reader br = { .data = data + body_start, .len = body_len, .swap = r.swap };
-      if (!g_variant_type_string_is_valid (tuple))
-        {
-          malformed (error, "the body's signature is not valid");
-          return NULL;
-        }
-      body = read_value (&br, G_VARIANT_TYPE (tuple), error);
-      if (body == NULL)
-        return NULL;
-      message->body = g_variant_ref_sink (body);
-      if (br.pos != body_len)
-        {
-          malformed (error, "the body is longer than its signature says");
-          return NULL;
-        }
-    }
-  else if (body_len == 0)
-    message->body = g_variant_ref_sink (g_variant_new_tuple (NULL, 0));
-  else
+  message->signature = g_strdup (signature != NULL ? g_variant_get_string (signature, NULL) : "");
+  if (message->signature[0] == '\0' && body_len > 0)
     {
       malformed (error, "a body without a signature");
       return NULL;
     }
+  message->body_bytes = g_bytes_new (data + body_start, body_len);
+  message->swap = r.swap;
   return g_steal_pointer (&message);
+}
+
+/**
+ * berth_cli_message_get_body:
+ * @message: a message
+ * @error: return location for a #GError
+ *
+ * Reads the body as a value, once; every value in it is checked.
+ *
+ * Returns: (transfer none): the arguments, a tuple (`()` when there are
+ *   none), or %NULL if the body is malformed
+ */
+GVariant *
+berth_cli_message_get_body (BerthCliMessage *message, GError **error)
+{
+  g_autofree gchar *tuple = NULL;
+  BerthCliReader r;
+  GVariant *body;
+
+  if (message->body != NULL)
+    return message->body;
+  tuple = g_strdup_printf ("(%s)", message->signature);
+  if (!g_variant_type_string_is_valid (tuple))
+    {
+      malformed (error, "the body's signature is not valid");
+      return NULL;
+    }
+  berth_cli_reader_init (&r, message);
+  body = read_value (&r, G_VARIANT_TYPE (tuple), error);
+  if (body == NULL)
+    return NULL;
+  g_variant_ref_sink (body);
+  if (r.pos != r.len)
+    {
+      g_variant_unref (body);
+      malformed (error, "the body is longer than its signature says");
+      return NULL;
+    }
+  message->body = body;
+  return body;
+}
+
+/* reading a body in place: big answers (10,000 volumes) are read without
+ * building a value for each string in them */
+
+/**
+ * berth_cli_reader_init:
+ * @reader: (out caller-allocates): a reader
+ * @message: a message, which must outlive what is read from it
+ *
+ * Starts reading @message's body from its first argument. The caller
+ * checks the message's signature first, and reads what it says.
+ */
+void
+berth_cli_reader_init (BerthCliReader *reader, BerthCliMessage *message)
+{
+  gsize len = 0;
+  *reader = (BerthCliReader){ .data = g_bytes_get_data (message->body_bytes, &len),
+                              .swap = message->swap };
+  reader->len = len;
+}
+
+/**
+ * berth_cli_reader_begin_array:
+ * @reader: a reader
+ * @element_alignment: the alignment of the elements: 8 for structs and
+ *   dict entries, 4 for strings
+ * @end: (out): where the array ends; read elements while
+ *   berth_cli_reader_at() is below it
+ * @error: return location for a #GError
+ */
+gboolean
+berth_cli_reader_begin_array (BerthCliReader *reader,
+                              gsize element_alignment,
+                              gsize *end,
+                              GError **error)
+{
+  guint32 len;
+
+  if (!read_fixed (reader, 4, &len, error))
+    return FALSE;
+  if (len > MAX_ARRAY_SIZE)
+    return malformed (error, "an array is larger than 64 MiB");
+  if (!read_padding (reader, element_alignment, error))
+    return FALSE;
+  if (reader->len - reader->pos < len)
+    return malformed (error, "an array is truncated");
+  *end = reader->pos + len;
+  return TRUE;
+}
+
+/**
+ * berth_cli_reader_at:
+ * @reader: a reader
+ *
+ * Returns: the reader's offset in the body
+ */
+gsize
+berth_cli_reader_at (BerthCliReader *reader)
+{
+  return reader->pos;
+}
+
+/**
+ * berth_cli_reader_begin_struct:
+ * @reader: a reader
+ * @error: return location for a #GError
+ *
+ * Skips to the start of a struct or a dict entry.
+ */
+gboolean
+berth_cli_reader_begin_struct (BerthCliReader *reader, GError **error)
+{
+  return read_padding (reader, 8, error);
+}
+
+/**
+ * berth_cli_reader_string:
+ * @reader: a reader
+ * @out: (out) (transfer none): the string, valid UTF-8, inside the message
+ * @error: return location for a #GError
+ */
+gboolean
+berth_cli_reader_string (BerthCliReader *reader, const gchar **out, GError **error)
+{
+  guint32 len;
+
+  if (!read_fixed (reader, 4, &len, error))
+    return FALSE;
+  *out = read_string_bytes (reader, len, error);
+  return *out != NULL;
+}
+
+/**
+ * berth_cli_reader_uint32:
+ * @reader: a reader
+ * @out: (out): the number
+ * @error: return location for a #GError
+ */
+gboolean
+berth_cli_reader_uint32 (BerthCliReader *reader, guint32 *out, GError **error)
+{
+  return read_fixed (reader, 4, out, error);
+}
+
+/**
+ * berth_cli_reader_value:
+ * @reader: a reader
+ * @type: the type of the value at the reader
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the value, checked, or %NULL
+ */
+GVariant *
+berth_cli_reader_value (BerthCliReader *reader, const GVariantType *type, GError **error)
+{
+  GVariant *value = read_value (reader, type, error);
+  return value != NULL ? g_variant_ref_sink (value) : NULL;
 }

@@ -259,10 +259,12 @@ on_progress_signal (BerthCliMessage *signal, guint32 serial, gpointer user_data)
   const gchar *id, *status;
   guint64 current, total;
 
-  if (g_strcmp0 (signal->member, "Progress") != 0
-      || !g_variant_is_of_type (signal->body, G_VARIANT_TYPE ("(usstt)")))
+  GVariant *body;
+
+  if (g_strcmp0 (signal->member, "Progress") != 0 || !g_str_equal (signal->signature, "usstt")
+      || (body = berth_cli_message_get_body (signal, NULL)) == NULL)
     return;
-  g_variant_get (signal->body, "(u&s&stt)", &call, &id, &status, &current, &total);
+  g_variant_get (body, "(u&s&stt)", &call, &id, &status, &current, &total);
   if (call == serial)
     berth_cli_progress_update (progress, id, status, current, total);
 }
@@ -294,6 +296,38 @@ berth_cli_call_with_progress (BerthCli *cli,
   g_autoptr(BerthCliProgress) progress = berth_cli_progress_new (STDOUT_FILENO);
   return cli_call (cli, path, interface, method, parameters, reply_type, on_progress_signal,
                    progress, error);
+}
+
+/**
+ * berth_cli_call_message:
+ * @cli: the CLI state
+ * @path: the object
+ * @interface: the interface
+ * @method: the method
+ * @parameters: (nullable) (transfer floating): the arguments
+ * @reply_signature: the reply's D-Bus signature, checked
+ * @error: return location for a #GError
+ *
+ * berth_cli_call() for long answers: the reply comes back unread, for
+ * berth_cli_reader_init().
+ *
+ * Returns: (transfer full): the reply
+ */
+BerthCliMessage *
+berth_cli_call_message (BerthCli *cli,
+                        const gchar *path,
+                        const gchar *interface,
+                        const gchar *method,
+                        GVariant *parameters,
+                        const gchar *reply_signature,
+                        GError **error)
+{
+  g_autoptr(GVariant) sunk = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+
+  if (!berth_cli_connect (cli, error))
+    return NULL;
+  return berth_cli_bus_call_message (cli->bus, cli->bus_name, path, interface, method, sunk,
+                                     reply_signature, error);
 }
 
 /**

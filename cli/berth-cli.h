@@ -93,6 +93,13 @@ GVariant *berth_cli_call (BerthCli *cli,
                           GVariant *parameters,
                           const GVariantType *reply_type,
                           GError **error);
+BerthCliMessage *berth_cli_call_message (BerthCli *cli,
+                                         const gchar *path,
+                                         const gchar *interface,
+                                         const gchar *method,
+                                         GVariant *parameters,
+                                         const gchar *reply_signature,
+                                         GError **error);
 GVariant *berth_cli_call_with_progress (BerthCli *cli,
                                         const gchar *path,
                                         const gchar *interface,

@@ -174,10 +174,12 @@ on_console (BerthCliMessage *signal, guint32 serial, gpointer user_data)
   guint32 call;
   gint32 handle;
 
-  if (g_strcmp0 (signal->member, "Console") != 0
-      || !g_variant_is_of_type (signal->body, G_VARIANT_TYPE ("(uh)")))
+  GVariant *body;
+
+  if (g_strcmp0 (signal->member, "Console") != 0 || !g_str_equal (signal->signature, "uh")
+      || (body = berth_cli_message_get_body (signal, NULL)) == NULL)
     return;
-  g_variant_get (signal->body, "(uh)", &call, &handle);
+  g_variant_get (body, "(uh)", &call, &handle);
   if (call != serial || relay->master >= 0)
     return;
   relay->master = berth_cli_fds_steal (signal->fds, handle);

@@ -99,9 +99,44 @@ volume_create (BerthCli *cli, gint argc, gchar **argv)
 typedef struct
 {
   const gchar *name, *driver, *mountpoint, *scope, *state;
-  GVariant *labels; /* a{ss} */
+  GVariant *labels; /* a{ss}, NULL when there are none */
   guint32 mounts;
 } VolumeRow;
+
+static void
+volume_row_clear (gpointer data)
+{
+  g_clear_pointer (&((VolumeRow *)data)->labels, g_variant_unref);
+}
+
+/* one row of the List answer, read in place: its strings point into @r's
+ * message */
+static gboolean
+read_volume_row (BerthCliReader *r, VolumeRow *row, GError **error)
+{
+  BerthCliReader at_labels;
+  gsize labels_end;
+
+  if (!berth_cli_reader_begin_struct (r, error) || !berth_cli_reader_string (r, &row->name, error)
+      || !berth_cli_reader_string (r, &row->driver, error)
+      || !berth_cli_reader_string (r, &row->mountpoint, error)
+      || !berth_cli_reader_string (r, &row->scope, error)
+      || !berth_cli_reader_string (r, &row->state, error))
+    return FALSE;
+  /* most volumes have no labels: no value is made for them */
+  at_labels = *r;
+  if (!berth_cli_reader_begin_array (r, 8, &labels_end, error))
+    return FALSE;
+  row->labels = NULL;
+  if (berth_cli_reader_at (r) != labels_end)
+    {
+      *r = at_labels;
+      row->labels = berth_cli_reader_value (r, G_VARIANT_TYPE ("a{ss}"), error);
+      if (row->labels == NULL)
+        return FALSE;
+    }
+  return berth_cli_reader_uint32 (r, &row->mounts, error);
+}
 
 static gchar *
 labels_text (VolumeRow *row)
@@ -110,6 +145,8 @@ labels_text (VolumeRow *row)
   GVariantIter iter;
   const gchar *k, *v;
 
+  if (row->labels == NULL)
+    return g_strdup ("");
   g_variant_iter_init (&iter, row->labels);
   while (g_variant_iter_next (&iter, "{&s&s}", &k, &v))
     g_string_append_printf (out, "%s%s=%s", out->len > 0 ? "," : "", k, v);
@@ -158,7 +195,7 @@ volume_matches (VolumeRow *row, gchar **filters, GError **error)
           const gchar *leq = strchr (value, '=');
           g_autofree gchar *lkey = leq != NULL ? g_strndup (value, leq - value) : g_strdup (value);
           const gchar *have = NULL;
-          if (!g_variant_lookup (row->labels, lkey, "&s", &have)
+          if (row->labels == NULL || !g_variant_lookup (row->labels, lkey, "&s", &have)
               || (leq != NULL && !g_str_equal (have, leq + 1)))
             return FALSE;
         }
@@ -204,12 +241,12 @@ volume_ls (BerthCli *cli, gint argc, gchar **argv)
     { NULL },
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) objects = NULL;
+  g_autoptr(BerthCliMessage) reply = NULL; /* outlives the rows, which point into it */
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (VolumeRow));
   g_autoptr(BerthTemplate) template = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
-  GVariantIter iter;
+  BerthCliReader r;
+  gsize end;
   gint exit_code;
 
   if (!berth_cli_parse (cli, "[OPTIONS]", "List volumes", entries, 0, 0, &argc, &argv, &exit_code))
@@ -224,29 +261,30 @@ volume_ls (BerthCli *cli, gint argc, gchar **argv)
         return berth_cli_fail (cli, error);
     }
 
-  /* one compact answer, not the ObjectManager's objects: fast with 10,000 */
-  reply = berth_cli_call (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "List", NULL,
-                          G_VARIANT_TYPE ("(a(sssssa{ss}u))"), &error);
+  /* one compact answer, not the ObjectManager's objects, read in place:
+   * fast with 10,000 */
+  g_array_set_clear_func (rows, volume_row_clear);
+  reply = berth_cli_call_message (cli, BERTH_DBUS_PATH, VOLUMES_INTERFACE, "List", NULL,
+                                  "a(sssssa{ss}u)", &error);
   if (reply == NULL)
     return berth_cli_fail (cli, error);
-  objects = g_variant_get_child_value (reply, 0);
-  g_variant_iter_init (&iter, objects);
-  {
-    VolumeRow row;
-    /* the rows point into the answer, which outlives them */
-    while (g_variant_iter_next (&iter, "(&s&s&s&s&s@a{ss}u)", &row.name, &row.driver,
-                                &row.mountpoint, &row.scope, &row.state, &row.labels, &row.mounts))
-      {
-        g_variant_unref (row.labels); /* the answer holds it */
-        if (!volume_matches (&row, filters, &error))
-          {
-            if (error != NULL)
-              return berth_cli_fail (cli, error);
-            continue;
-          }
-        g_array_append_val (rows, row);
-      }
-  }
+  berth_cli_reader_init (&r, reply);
+  if (!berth_cli_reader_begin_array (&r, 8, &end, &error))
+    return berth_cli_fail (cli, error);
+  while (berth_cli_reader_at (&r) < end)
+    {
+      VolumeRow row;
+      if (!read_volume_row (&r, &row, &error))
+        return berth_cli_fail (cli, error);
+      if (!volume_matches (&row, filters, &error))
+        {
+          volume_row_clear (&row);
+          if (error != NULL)
+            return berth_cli_fail (cli, error);
+          continue;
+        }
+      g_array_append_val (rows, row);
+    }
   g_array_sort (rows, compare_volumes);
 
   if (quiet)

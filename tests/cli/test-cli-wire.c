@@ -108,6 +108,7 @@ test_wire_reads_gdbus (void)
         g_autofree guchar *blob
           = g_dbus_message_to_blob (reply, &len, G_DBUS_CAPABILITY_FLAGS_UNIX_FD_PASSING, &error);
         GVariant *expected = g_dbus_message_get_body (reply);
+        GVariant *body;
 
         g_assert_no_error (error);
         g_assert_cmpint (berth_cli_wire_bytes_needed (blob, 16, &error), ==, len);
@@ -120,10 +121,14 @@ test_wire_reads_gdbus (void)
         g_assert_cmpstr (decoded->interface, ==, g_dbus_message_get_interface (reply));
         g_assert_cmpstr (decoded->path, ==, g_dbus_message_get_path (reply));
         g_assert_cmpstr (decoded->error_name, ==, g_dbus_message_get_error_name (reply));
+        body = berth_cli_message_get_body (decoded, &error);
+        g_assert_no_error (error);
         if (expected == NULL)
-          g_assert_cmpstr (g_variant_get_type_string (decoded->body), ==, "()");
+          g_assert_cmpstr (g_variant_get_type_string (body), ==, "()");
         else
-          g_assert_true (g_variant_equal (decoded->body, expected));
+          g_assert_true (g_variant_equal (body, expected));
+        /* read once, kept */
+        g_assert_true (berth_cli_message_get_body (decoded, NULL) == body);
       }
 }
 
@@ -143,6 +148,7 @@ test_wire_damaged (void)
           g_autoptr(GError) error = NULL;
           g_autofree guint8 *copy = g_memdup2 (blob, cut);
           BerthCliMessage *m = berth_cli_wire_decode (copy, cut, &error);
+          /* the header's lengths cover the whole message */
           g_assert_null (m);
           g_assert_error (error, BERTH_ERROR, BERTH_ERROR_FAILED);
           g_assert_true (g_str_has_prefix (error->message, "berthd sent a malformed message"));
@@ -156,6 +162,8 @@ test_wire_damaged (void)
             copy[at] ^= 1u << bit;
             m = berth_cli_wire_decode (copy, len, &error);
             g_assert_true ((m == NULL) != (error == NULL));
+            if (m != NULL)
+              g_assert_true ((berth_cli_message_get_body (m, &error) == NULL) != (error == NULL));
             g_clear_pointer (&m, berth_cli_message_free);
           }
     }
@@ -228,10 +236,11 @@ test_wire_hostile (void)
       gsize len = 0;
       g_autofree guint8 *blob = reply_with_raw_body (
         cases[i].signature, (const guint8 *)cases[i].body, cases[i].len, &len);
-      BerthCliMessage *m = berth_cli_wire_decode (blob, len, &error);
+      g_autoptr(BerthCliMessage) m = berth_cli_wire_decode (blob, len, &error);
 
-      g_test_message ("case %u: %s: %s", i, cases[i].message, error != NULL ? error->message : "");
-      g_assert_null (m);
+      g_assert_no_error (error);
+      g_assert_null (berth_cli_message_get_body (m, &error));
+      g_test_message ("case %u: %s: %s", i, cases[i].message, error->message);
       g_assert_error (error, BERTH_ERROR, BERTH_ERROR_FAILED);
       g_assert_nonnull (strstr (error->message, cases[i].message));
     }
@@ -244,8 +253,11 @@ test_wire_hostile (void)
     g_autofree guint8 *blob = NULL;
     for (guint d = 0; d < 100000; d++)
       g_byte_array_append (body, (const guint8 *)"\x01v\0", 3);
+    g_autoptr(BerthCliMessage) m = NULL;
     blob = reply_with_raw_body ("v", body->data, body->len, &len);
-    g_assert_null (berth_cli_wire_decode (blob, len, &error));
+    m = berth_cli_wire_decode (blob, len, &error);
+    g_assert_no_error (error);
+    g_assert_null (berth_cli_message_get_body (m, &error));
     g_assert_nonnull (strstr (error->message, "nested too deeply"));
   }
 
@@ -256,6 +268,68 @@ test_wire_hostile (void)
     g_assert_cmpint (berth_cli_wire_bytes_needed (header, 16, &error), ==, -1);
     g_assert_nonnull (strstr (error->message, "128 MiB"));
   }
+}
+
+/* a volume list as berthd sends it, read in place */
+static void
+test_wire_reader (void)
+{
+  g_autoptr(GVariant) list = g_variant_parse (
+    G_VARIANT_TYPE ("(a(sssssa{ss}u))"),
+    "([('v1', 'local', '/var/lib/berth/volumes/v1', 'local', '', @a{ss} {}, 0), "
+    "('sshvolume', 'vieux/sshfs:latest', '', 'global', 'x', {'a': 'b', 'c': 'd'}, 2)],)",
+    NULL, NULL, NULL);
+  g_autoptr(GDBusMessage) reply = gdbus_reply (0, G_DBUS_MESSAGE_BYTE_ORDER_BIG_ENDIAN);
+  g_autoptr(BerthCliMessage) m = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) labels = NULL;
+  gsize len = 0, end, labels_end;
+  g_autofree guchar *blob = NULL;
+  BerthCliReader r;
+  const gchar *s[5];
+  guint32 mounts;
+
+  g_dbus_message_set_body (reply, list);
+  blob = g_dbus_message_to_blob (reply, &len, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  m = berth_cli_wire_decode (blob, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (m->signature, ==, "a(sssssa{ss}u)");
+
+  berth_cli_reader_init (&r, m);
+  g_assert_true (berth_cli_reader_begin_array (&r, 8, &end, &error));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GVariant) expected
+                 = g_variant_get_child_value (g_variant_get_child_value (list, 0), i);
+      g_assert_cmpuint (berth_cli_reader_at (&r), <, end);
+      g_assert_true (berth_cli_reader_begin_struct (&r, &error));
+      for (guint f = 0; f < 5; f++)
+        {
+          g_autoptr(GVariant) field = g_variant_get_child_value (expected, f);
+          g_assert_true (berth_cli_reader_string (&r, &s[f], &error));
+          g_assert_cmpstr (s[f], ==, g_variant_get_string (field, NULL));
+        }
+      g_clear_pointer (&labels, g_variant_unref);
+      labels = berth_cli_reader_value (&r, G_VARIANT_TYPE ("a{ss}"), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_variant_n_children (labels), ==, i == 0 ? 0 : 2);
+      g_assert_true (berth_cli_reader_uint32 (&r, &mounts, &error));
+      g_assert_cmpuint (mounts, ==, i * 2);
+    }
+  g_assert_cmpuint (berth_cli_reader_at (&r), ==, end);
+  g_assert_no_error (error);
+
+  /* past the end: an error, not a read out of bounds */
+  g_assert_false (berth_cli_reader_string (&r, &s[0], &error));
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_FAILED);
+  g_clear_error (&error);
+  berth_cli_reader_init (&r, m);
+  g_assert_true (berth_cli_reader_begin_array (&r, 8, &end, &error));
+  g_assert_true (berth_cli_reader_begin_struct (&r, &error));
+  /* a string read as an array of structs: its bytes are not the padding */
+  g_assert_false (berth_cli_reader_begin_array (&r, 8, &labels_end, &error));
+  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_FAILED);
 }
 
 static void
@@ -287,6 +361,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/wire/reads-gdbus", test_wire_reads_gdbus);
   g_test_add_func ("/cli/wire/damaged", test_wire_damaged);
   g_test_add_func ("/cli/wire/hostile", test_wire_hostile);
+  g_test_add_func ("/cli/wire/reader", test_wire_reader);
   g_test_add_func ("/cli/wire/fds", test_wire_fds);
   return g_test_run ();
 }
