@@ -167,6 +167,7 @@ on_handle_list (BerthDBusBerth1Containers *skeleton,
     g_variant_builder_add_value (&builder, container_variant (list->pdata[i]));
   berth_dbus_berth1_containers_complete_list (skeleton, invocation,
                                               g_variant_builder_end (&builder));
+  berth_dbus_trim_after_reply ();
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -128,6 +128,7 @@ on_handle_list (BerthDBusBerth1Images *skeleton,
                              (guint64)berth_image_get_size (image));
     }
   berth_dbus_berth1_images_complete_list (skeleton, invocation, g_variant_builder_end (&builder));
+  berth_dbus_trim_after_reply ();
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -434,6 +434,7 @@ on_handle_list (BerthDBusBerth1Plugins *skeleton,
           || berth_plugin_get_state (p) == BERTH_PLUGIN_STATE_RESTARTING);
     }
   berth_dbus_berth1_plugins_complete_list (skeleton, invocation, g_variant_builder_end (&builder));
+  berth_dbus_trim_after_reply ();
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

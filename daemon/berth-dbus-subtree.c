@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <malloc.h>
+
 #include "berth-dbus-subtree.h"
 
 #include <berth.h>
@@ -210,4 +212,29 @@ berth_dbus_return_inspect (GDBusMethodInvocation *invocation, JsonNode *node)
   g_autofree gchar *json = berth_json_to_string (node, FALSE);
   g_dbus_method_invocation_return_value (
     invocation, g_variant_new ("(sv)", json, berth_json_to_dbus_variant (node)));
+}
+
+static gboolean
+trim_memory (gpointer user_data)
+{
+  guint *source = user_data;
+  *source = 0;
+  malloc_trim (0);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * berth_dbus_trim_after_reply:
+ *
+ * Call after answering with a long list (10,000 volumes make a megabyte of
+ * values). GDBus frees the answer on its own thread once it is sent, and
+ * malloc keeps what is freed; a moment later berthd hands it back to the
+ * system, so an idle berthd stays small after a burst of `volume ls`.
+ */
+void
+berth_dbus_trim_after_reply (void)
+{
+  static guint source = 0;
+  if (source == 0)
+    source = g_timeout_add (500, trim_memory, &source);
 }

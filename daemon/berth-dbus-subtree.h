@@ -34,5 +34,6 @@ void berth_dbus_subtree_emit_changed (BerthDBusSubtree *self,
                                       GVariant *properties);
 void berth_dbus_subtree_free (BerthDBusSubtree *self);
 void berth_dbus_return_inspect (GDBusMethodInvocation *invocation, JsonNode *node);
+void berth_dbus_trim_after_reply (void);
 
 G_END_DECLS

@@ -299,6 +299,7 @@ on_handle_list (BerthDBusBerth1Volumes *skeleton,
   berth_dbus_berth1_volumes_complete_list (
     skeleton, invocation,
     g_variant_new_array (G_VARIANT_TYPE ("(sssssa{ss}u)"), rows, volumes->len));
+  berth_dbus_trim_after_reply ();
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -78,6 +78,33 @@ test_version (void)
   g_assert_cmpint (json_object_get_int_member (server, "Pid"), ==, d->pid);
 }
 
+/* berthd runs itself again with plain malloc where GSlice would keep freed
+ * memory: the same process, under its own name */
+static void
+test_plain_malloc (void)
+{
+  g_autoptr(BerthTestDaemon) d = berth_test_daemon_new ();
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *comm = NULL;
+  g_autofree gchar *environ_ = NULL;
+  gsize len = 0;
+  gboolean found = FALSE;
+
+  start_or_fail (d, NULL);
+  path = g_strdup_printf ("/proc/%d/comm", d->pid);
+  g_assert_true (g_file_get_contents (path, &comm, NULL, NULL));
+  g_assert_cmpstr (comm, ==, "berthd\n");
+  g_free (path);
+  path = g_strdup_printf ("/proc/%d/environ", d->pid);
+  g_assert_true (g_file_get_contents (path, &environ_, &len, NULL));
+  for (const gchar *p = environ_; p < environ_ + len; p += strlen (p) + 1)
+    found = found || g_str_equal (p, "G_SLICE=always-malloc");
+  if (glib_check_version (2, 76, 0) != NULL)
+    g_assert_true (found);
+  /* and it serves */
+  g_free (berth_test_run_ok (d, "version", NULL));
+}
+
 static void
 test_system_info (void)
 {
@@ -500,6 +527,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/daemon/version", test_version);
   g_test_add_func ("/daemon/system-info", test_system_info);
+  g_test_add_func ("/daemon/plain-malloc", test_plain_malloc);
   g_test_add_func ("/daemon/modules", test_modules);
   g_test_add_func ("/daemon/modules-configured", test_modules_configured);
   g_test_add_func ("/daemon/bad-config", test_bad_config);
