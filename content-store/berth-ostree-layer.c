@@ -970,6 +970,20 @@ import_into (LayerBuild *b,
     return NULL;
   if (!names_blob && !check_match ("diff ID", layer->diff_id, tar_digest, error))
     return NULL;
+  /* the diff ID was not known up front (`plugin create` imports while it
+   * packs): a layer stored already is kept, and nothing new is committed */
+  if (layer->diff_id == NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree gchar *stored = stored_layer (txn->repo, tar_digest, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (stored != NULL)
+        return g_steal_pointer (&stored);
+    }
 
   metadata = layer_metadata (b, tar_digest, blob_digest, layer->media_type);
   commit

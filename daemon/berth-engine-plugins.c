@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -983,28 +985,130 @@ berth_engine_ingest_bytes (BerthEngine *self,
   return ingest_bytes (engine_store (self), bytes, media_type, out_digest, cancellable, error);
 }
 
+/* `plugin create` packs the rootfs once: the compressed blob goes to a
+ * file (stored afterwards, for push), the tar into a pipe that the layer
+ * import reads at the same time, so the tree is stored while the blob is
+ * compressed, on the other core */
 typedef struct
 {
   BerthContentStore *store;
-  const gchar *path;
-  const gchar *digest;
-  gint64 size;
-  const gchar *media_type;
+  const gchar *rootfs;
+  const gchar *path; /* the blob's file */
+  gint blob_fd;
+  gint tar_fd; /* the pipe's write end, closed when the tar is complete */
+  BerthLayerBlob blob;
+  gint first_failure; /* which side failed first: 0, PACKER or IMPORT */
   GCancellable *cancellable;
   GError *error;
-} IngestJob;
+} PackJob;
+
+enum
+{
+  PACKER = 1,
+  IMPORT = 2,
+};
 
 static gpointer
-ingest_job_thread (gpointer data)
+pack_job_thread (gpointer data)
 {
-  IngestJob *job = data;
+  PackJob *job = data;
+  g_autoptr(GOutputStream) out = g_unix_output_stream_new (job->blob_fd, TRUE);
+  g_autoptr(GOutputStream) tar_out = g_unix_output_stream_new (job->tar_fd, TRUE);
   g_autoptr(GFile) file = g_file_new_for_path (job->path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, job->cancellable, &job->error);
+  g_autoptr(GFileInputStream) in = NULL;
+  sigset_t pipe_signal;
+  gboolean ok;
 
-  return GINT_TO_POINTER (
-    in != NULL
-    && berth_content_store_ingest_blob (job->store, G_INPUT_STREAM (in), job->digest, job->size,
-                                        job->media_type, NULL, job->cancellable, &job->error));
+  /* once the import gives up, writing the pipe fails with EPIPE; its
+   * signal stays blocked and pending in this thread, and ends with it */
+  sigemptyset (&pipe_signal);
+  sigaddset (&pipe_signal, SIGPIPE);
+  pthread_sigmask (SIG_BLOCK, &pipe_signal, NULL);
+
+  ok = berth_archive_write_layer_tee (job->rootfs, out, tar_out, &job->blob, job->cancellable,
+                                      &job->error)
+       && g_output_stream_close (out, job->cancellable, &job->error);
+  /* the import reads the end of the tar, or a truncated one */
+  g_output_stream_close (tar_out, NULL, NULL);
+  if (ok)
+    {
+      in = g_file_read (file, job->cancellable, &job->error);
+      ok = in != NULL
+           && berth_content_store_ingest_blob (job->store, G_INPUT_STREAM (in), job->blob.digest,
+                                               job->blob.size,
+                                               "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                                               NULL, job->cancellable, &job->error);
+    }
+  if (!ok)
+    g_atomic_int_compare_and_exchange (&job->first_failure, 0, PACKER);
+  return GINT_TO_POINTER (ok);
+}
+
+/* the rootfs as a layer blob and a layer tree; returns the diff ID */
+static gchar *
+pack_and_import (BerthEngine *self,
+                 const gchar *rootfs,
+                 BerthLayerBlob *blob,
+                 GCancellable *cancellable,
+                 GError **error)
+{
+  g_autofree gchar *tmp_path
+    = berth_paths_build (self->paths, BERTH_PATH_TMP, "layer-XXXXXX", NULL);
+  g_autoptr(GInputStream) tar_in = NULL;
+  g_autoptr(GError) import_error = NULL;
+  g_autofree gchar *diff_id = NULL;
+  PackJob job = {
+    .store = engine_store (self), .rootfs = rootfs, .path = tmp_path, .cancellable = cancellable
+  };
+  const BerthLayerImport tar
+    = { .media_type = "application/vnd.docker.image.rootfs.diff.tar", .size = -1 };
+  gint pipe_fds[2];
+  GThread *packer;
+  gboolean packed;
+
+  job.blob_fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (job.blob_fd < 0)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot create %s: %s", tmp_path,
+                   g_strerror (errno));
+      return NULL;
+    }
+  if (!g_unix_open_pipe (pipe_fds, FD_CLOEXEC, error))
+    {
+      close (job.blob_fd);
+      g_unlink (tmp_path);
+      return NULL;
+    }
+  job.tar_fd = pipe_fds[1];
+  tar_in = g_unix_input_stream_new (pipe_fds[0], TRUE);
+
+  packer = g_thread_new ("berth-pack", pack_job_thread, &job);
+  diff_id = berth_content_store_import_layer (engine_store (self), tar_in, &tar, cancellable,
+                                              &import_error);
+  if (diff_id == NULL)
+    g_atomic_int_compare_and_exchange (&job.first_failure, 0, IMPORT);
+  /* a packer still writing stops at the closed pipe */
+  g_input_stream_close (tar_in, NULL, NULL);
+  packed = GPOINTER_TO_INT (g_thread_join (packer));
+  g_unlink (tmp_path);
+  *blob = job.blob;
+
+  if (job.first_failure == PACKER || (!packed && diff_id != NULL))
+    {
+      g_propagate_error (error, g_steal_pointer (&job.error));
+      g_prefix_error (error, "packing %s: ", rootfs);
+      return NULL;
+    }
+  g_clear_error (&job.error);
+  if (diff_id == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&import_error));
+      g_prefix_error (error, "importing %s: ", rootfs);
+      return NULL;
+    }
+  /* the import hashed the tar; the packer did not do it twice */
+  blob->diff_id = g_strdup (diff_id);
+  return g_steal_pointer (&diff_id);
 }
 
 static void
@@ -1017,7 +1121,6 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autofree gchar *rootfs = g_build_filename (data->dir, "rootfs", NULL);
   g_autofree gchar *contents = NULL;
   g_autofree gchar *sockets = NULL;
-  g_autofree gchar *tmp_path = NULL;
   g_autofree gchar *config_digest = NULL;
   g_autofree gchar *manifest_digest = NULL;
   g_autofree gchar *diff_id = NULL;
@@ -1027,8 +1130,6 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) config_blob = NULL;
   g_autoptr(GBytes) manifest = NULL;
-  g_autoptr(GFileIOStream) tmp_stream = NULL;
-  g_autoptr(GFile) tmp = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
   gsize length;
 
@@ -1077,68 +1178,15 @@ create_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_debug ("create %s: %s after %" G_GINT64_FORMAT " ms", data->name, what,                        \
            (g_get_monotonic_time () - t0) / 1000)
 
-  /* the layer blob, made once into a file on the state root's file system */
-  tmp_path = berth_paths_build (self->paths, BERTH_PATH_TMP, "layer-XXXXXX", NULL);
-  {
-    gint fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
-    g_autoptr(GOutputStream) out = NULL;
-    if (fd < 0)
-      {
-        g_task_return_new_error (task, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot create %s: %s",
-                                 tmp_path, g_strerror (errno));
-        return;
-      }
-    out = g_unix_output_stream_new (fd, TRUE);
-    if (!berth_archive_write_layer (rootfs, out, &blob, cancellable, &error)
-        || !g_output_stream_close (out, cancellable, &error))
-      {
-        g_unlink (tmp_path);
-        g_prefix_error (&error, "packing %s: ", rootfs);
-        g_task_return_error (task, g_steal_pointer (&error));
-        return;
-      }
-  }
-
-  STEP ("layer packed");
+  /* the tree and the blob are stored under the lock: a collection running
+   * meanwhile must not take them */
   locker = g_mutex_locker_new (&self->storage_lock);
-  {
-    BerthLayerImport layer = {
-      .media_type = "application/vnd.docker.image.rootfs.diff.tar.gzip",
-      .digest = blob.digest,
-      .diff_id = blob.diff_id,
-      .size = blob.size,
-    };
-    IngestJob job = { .store = store,
-                      .path = tmp_path,
-                      .digest = blob.digest,
-                      .size = blob.size,
-                      .media_type = layer.media_type,
-                      .cancellable = cancellable };
-    g_autoptr(GFile) file = g_file_new_for_path (tmp_path);
-    g_autoptr(GFileInputStream) in = NULL;
-    GThread *ingest;
-    gboolean ingested;
-
-    /* the blob (for push) and the tree (to run) are separate transactions:
-     * store both at once. identical content under another name is shared,
-     * not refused as docker does */
-    ingest = g_thread_new ("berth-ingest", ingest_job_thread, &job);
-    in = g_file_read (file, cancellable, &error);
-    if (in != NULL)
-      diff_id = berth_content_store_import_layer (store, G_INPUT_STREAM (in), &layer, cancellable,
-                                                  &error);
-    ingested = GPOINTER_TO_INT (g_thread_join (ingest));
-    g_unlink (tmp_path);
-    if (!ingested && error == NULL)
-      error = g_steal_pointer (&job.error);
-    g_clear_error (&job.error);
-    if (diff_id == NULL || !ingested)
-      {
-        g_prefix_error (&error, "importing %s: ", rootfs);
-        g_task_return_error (task, g_steal_pointer (&error));
-        return;
-      }
-  }
+  diff_id = pack_and_import (self, rootfs, &blob, cancellable, &error);
+  if (diff_id == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   STEP ("layer imported");
   chain_id = berth_content_store_build_chain (store, (const gchar *const[]){ diff_id, NULL },
                                               cancellable, &error);

@@ -32,9 +32,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
 typedef struct
 {
   GOutputStream *out;
+  GOutputStream *tar_out; /* nullable: the tar itself goes there too */
   GCancellable *cancellable;
   GError *error;
-  EVP_MD_CTX *tar_hash;
+  EVP_MD_CTX *tar_hash; /* nullable: the tar is not hashed here */
   EVP_MD_CTX *blob_hash;
   struct isal_zstream zs;
   guint8 *level_buf;
@@ -90,8 +91,11 @@ static la_ssize_t
 archive_write_cb (struct archive *a, void *data, const void *buffer, size_t length)
 {
   LayerWriter *w = data;
-  EVP_DigestUpdate (w->tar_hash, buffer, length);
-  if (!deflate_some (w, buffer, length, FALSE))
+  if (w->tar_hash != NULL)
+    EVP_DigestUpdate (w->tar_hash, buffer, length);
+  if ((w->tar_out != NULL
+       && !g_output_stream_write_all (w->tar_out, buffer, length, NULL, w->cancellable, &w->error))
+      || !deflate_some (w, buffer, length, FALSE))
     {
       archive_set_error (a, EIO, "%s", w->error->message);
       return -1;
@@ -313,7 +317,8 @@ layer_writer_init (LayerWriter *w,
   w->cancellable = cancellable;
   w->tar_hash = tar_hash;
   w->blob_hash = blob_hash;
-  EVP_DigestInit_ex (tar_hash, EVP_sha256 (), NULL);
+  if (tar_hash != NULL)
+    EVP_DigestInit_ex (tar_hash, EVP_sha256 (), NULL);
   EVP_DigestInit_ex (blob_hash, EVP_sha256 (), NULL);
   isal_deflate_init (&w->zs);
   w->zs.level = 1;
@@ -339,7 +344,7 @@ layer_writer_finish (LayerWriter *w, gboolean ok, BerthLayerBlob *blob, GError *
       g_clear_error (&w->error);
       return FALSE;
     }
-  blob->diff_id = digest_string (w->tar_hash);
+  blob->diff_id = w->tar_hash != NULL ? digest_string (w->tar_hash) : NULL;
   blob->digest = digest_string (w->blob_hash);
   blob->size = w->size;
   return TRUE;
@@ -364,8 +369,35 @@ berth_archive_write_layer (const gchar *dir,
                            GCancellable *cancellable,
                            GError **error)
 {
+  return berth_archive_write_layer_tee (dir, out, NULL, blob, cancellable, error);
+}
+
+/**
+ * berth_archive_write_layer_tee:
+ * @dir: the directory to pack (its contents, not itself)
+ * @out: where the gzip-compressed tar goes
+ * @tar_out: (nullable): where the same tar goes uncompressed, as it is made
+ * @blob: (out caller-allocates): the blob's digest, diff ID and size
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * berth_archive_write_layer(), also handing the tar to a reader as it is
+ * written: `plugin create` imports the tree while the blob is compressed.
+ * @tar_out is left open. With @tar_out, the tar is not hashed here: its
+ * reader does that, and @blob's diff ID is %NULL.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+berth_archive_write_layer_tee (const gchar *dir,
+                               GOutputStream *out,
+                               GOutputStream *tar_out,
+                               BerthLayerBlob *blob,
+                               GCancellable *cancellable,
+                               GError **error)
+{
   LayerWriter w = { 0 };
-  g_autoptr(EVP_MD_CTX) tar_hash = EVP_MD_CTX_new ();
+  g_autoptr(EVP_MD_CTX) tar_hash = tar_out == NULL ? EVP_MD_CTX_new () : NULL;
   g_autoptr(EVP_MD_CTX) blob_hash = EVP_MD_CTX_new ();
   g_autoptr(GHashTable) links = g_hash_table_new_full (inode_hash, inode_equal, g_free, g_free);
   g_autofree guint8 *level_buf = g_malloc (ISAL_DEF_LVL1_DEFAULT);
@@ -382,6 +414,7 @@ berth_archive_write_layer (const gchar *dir,
     }
 
   layer_writer_init (&w, out, tar_hash, blob_hash, level_buf, cancellable);
+  w.tar_out = tar_out;
 
   a = archive_write_new ();
   archive_write_set_format_pax_restricted (a);

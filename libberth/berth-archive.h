@@ -28,6 +28,12 @@ gboolean berth_archive_write_layer (const gchar *dir,
                                     BerthLayerBlob *blob,
                                     GCancellable *cancellable,
                                     GError **error);
+gboolean berth_archive_write_layer_tee (const gchar *dir,
+                                        GOutputStream *out,
+                                        GOutputStream *tar_out,
+                                        BerthLayerBlob *blob,
+                                        GCancellable *cancellable,
+                                        GError **error);
 gboolean berth_archive_compress_layer (GInputStream *in,
                                        GOutputStream *out,
                                        guint64 max_bytes,
