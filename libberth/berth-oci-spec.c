@@ -906,7 +906,10 @@ berth_oci_spec_write_bundle (JsonNode *spec,
     }
   path = g_build_filename (bundle_dir, "config.json", NULL);
   text = berth_json_to_string (spec, TRUE);
-  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+  /* replaced whole, but not synced: a bundle lives in the run directory,
+   * which a reboot empties, and is written anew each time the container
+   * starts; a sync would cost a journal commit where /run is on disk */
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, error))
     {
       berth_error_convert (error);
       g_prefix_error (error, "writing %s: ", path);

@@ -31,6 +31,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 . tests/bench/lib.sh
+# each timed command gets an idle daemon, on both sides: berthd removes a
+# plugin's content and its runtime state in the background after rm and
+# disable answer, and the next command would otherwise share the CPU with it
+settle() { sleep "${SETTLE:-0.5}"; }
 
 mkdir -p "$tmp/state" "$tmp/keys"
 export BERTH_ADDRESS="unix:path=$tmp/run/berth.sock"
@@ -43,11 +47,11 @@ until "$build/cli/berth" version >/dev/null 2>&1; do sleep 0.01; done
 declare -A B
 for step in create enable disable rm; do B[$step]=""; done
 for i in $(seq 1 "$runs"); do
-  lap "$build/cli/berth" plugin create "bench$i" "$plugin_dir"; B[create]+="$lap"$'\n'
+  settle; lap "$build/cli/berth" plugin create "bench$i" "$plugin_dir"; B[create]+="$lap"$'\n'
   "$build/cli/berth" plugin set "bench$i" "state.source=$tmp/state" "sshkey.source=$tmp/keys"
-  lap "$build/cli/berth" plugin enable "bench$i"; B[enable]+="$lap"$'\n'
-  lap "$build/cli/berth" plugin disable "bench$i"; B[disable]+="$lap"$'\n'
-  lap "$build/cli/berth" plugin rm "bench$i"; B[rm]+="$lap"$'\n'
+  settle; lap "$build/cli/berth" plugin enable "bench$i"; B[enable]+="$lap"$'\n'
+  settle; lap "$build/cli/berth" plugin disable "bench$i"; B[disable]+="$lap"$'\n'
+  settle; lap "$build/cli/berth" plugin rm "bench$i"; B[rm]+="$lap"$'\n'
 done
 
 # ten plugins from one folder, all enabled
@@ -86,11 +90,11 @@ for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
 declare -A DK
 for step in create enable disable rm; do DK[$step]=""; done
 for i in $(seq 1 "$runs"); do
-  lap $D plugin create "bench$i" "$plugin_dir"; DK[create]+="$lap"$'\n'
+  settle; lap $D plugin create "bench$i" "$plugin_dir"; DK[create]+="$lap"$'\n'
   $D plugin set "bench$i" "state.source=$tmp/state" "sshkey.source=$tmp/keys"
-  lap $D plugin enable "bench$i"; DK[enable]+="$lap"$'\n'
-  lap $D plugin disable "bench$i"; DK[disable]+="$lap"$'\n'
-  lap $D plugin rm "bench$i"; DK[rm]+="$lap"$'\n'
+  settle; lap $D plugin enable "bench$i"; DK[enable]+="$lap"$'\n'
+  settle; lap $D plugin disable "bench$i"; DK[disable]+="$lap"$'\n'
+  settle; lap $D plugin rm "bench$i"; DK[rm]+="$lap"$'\n'
 done
 echo "docker (median of $runs, same folder):"
 for step in create enable disable rm; do
