@@ -43,6 +43,11 @@ printf 'berthd idle, %s modules loaded:  %6.1f MB resident  %5.1f MB private (Rs
   "$nmodules" "$(echo "$rss / 1024" | bc -l)" "$(echo "$anon / 1024" | bc -l)"
 printf '  (proportional set size %.1f MB: resident counts whole shared libraries, libc and GLib included)\n' \
   "$(echo "$(pss $bpid) / 1024" | bc -l)"
+# where the resident memory is: the largest mappings, libraries mostly
+awk '/^[0-9a-f]+-[0-9a-f]+ / {name = $6} /^Rss:/ {if (name != "") rss[name] += $2}
+     END {for (n in rss) print rss[n], n}' "/proc/$bpid/smaps" | sort -rn | head -8 |
+  awk '{n = $2; sub(".*/", "", n); printf "%s%s %.1f MB", (NR > 1 ? ", " : "  largest: "), n, $1 / 1024}
+       END {print ""}'
 
 # berth version as a whole command, median of many runs
 hyperfine -N --warmup 20 --runs 300 --export-json "$tmp/version.json" \
