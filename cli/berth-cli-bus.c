@@ -61,6 +61,17 @@ berth_cli_bus_free (BerthCliBus *bus)
 }
 
 static gboolean
+write_failed (gint errsv, GError **error)
+{
+  if (errsv == EPIPE || errsv == ECONNRESET)
+    g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_FAILED, "berthd closed the connection");
+  else
+    g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot write to berthd: %s",
+                 g_strerror (errsv));
+  return FALSE;
+}
+
+static gboolean
 write_all (BerthCliBus *bus, const void *data, gsize len, GError **error)
 {
   const guint8 *p = data;
@@ -70,11 +81,7 @@ write_all (BerthCliBus *bus, const void *data, gsize len, GError **error)
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        {
-          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot write to berthd: %s",
-                       g_strerror (errno));
-          return FALSE;
-        }
+        return write_failed (errno, error);
       p += n;
       len -= n;
     }
@@ -373,11 +380,7 @@ write_with_fds (
     n = sendmsg (bus->fd, &msg, MSG_NOSIGNAL);
   while (n < 0 && errno == EINTR);
   if (n < 0)
-    {
-      g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "cannot write to berthd: %s",
-                   g_strerror (errno));
-      return FALSE;
-    }
+    return write_failed (errno, error);
   return write_all (bus, data + n, len - n, error);
 }
 
