@@ -70,13 +70,26 @@ berth_held_roots_add_manifest (BerthHeldRoots *held, BerthRegistryManifest *mani
   g_mutex_unlock (&held->engine->storage_lock);
 }
 
+/**
+ * berth_held_roots_release:
+ * @held: a #BerthHeldRoots
+ *
+ * Lets a collection take what @held kept: the work that stored it failed.
+ */
 void
-berth_held_roots_free (BerthHeldRoots *held)
+berth_held_roots_release (BerthHeldRoots *held)
 {
   g_mutex_lock (&held->engine->storage_lock);
   for (guint i = 0; i < held->roots->len; i++)
     berth_engine_release_root (held->engine, held->roots->pdata[i]);
   g_mutex_unlock (&held->engine->storage_lock);
+  g_ptr_array_set_size (held->roots, 0);
+}
+
+void
+berth_held_roots_free (BerthHeldRoots *held)
+{
+  berth_held_roots_release (held);
   g_ptr_array_unref (held->roots);
   g_object_unref (held->engine);
   g_free (held);

@@ -69,6 +69,7 @@ typedef struct _BerthHeldRoots BerthHeldRoots;
 BerthHeldRoots *berth_held_roots_new (BerthEngine *engine);
 void berth_held_roots_add (BerthHeldRoots *held, const gchar *root);
 void berth_held_roots_add_manifest (BerthHeldRoots *held, BerthRegistryManifest *manifest);
+void berth_held_roots_release (BerthHeldRoots *held);
 void berth_held_roots_free (BerthHeldRoots *held);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthHeldRoots, berth_held_roots_free)
 BerthTransport *berth_engine_transport_or_fail (BerthEngine *self, GTask *task);

@@ -80,6 +80,15 @@ typedef struct
   BerthHeldRoots *held;
 } InstallData;
 
+/* an install or upgrade failed: what it stored (blobs of a pull cut short,
+ * a layer refused) goes now, not at some later removal */
+static void
+forget_failed_content (BerthEngine *self, InstallData *data)
+{
+  berth_held_roots_release (data->held);
+  berth_engine_collect_garbage (self);
+}
+
 static InstallData *
 install_data_new (BerthEngine *engine)
 {
@@ -394,6 +403,8 @@ on_imported (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!g_task_propagate_boolean (import, &error))
     {
+      berth_held_roots_release (import_data->held);
+      forget_failed_content (self, data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -449,6 +460,7 @@ on_pulled (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!berth_transport_pull_finish (BERTH_TRANSPORT (source), result, &error))
     {
+      forget_failed_content (self, data);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

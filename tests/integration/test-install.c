@@ -600,6 +600,60 @@ test_push_install (void)
   berth_test_remove_all_plugins (d);
 }
 
+static gint64
+store_size (BerthTestDaemon *d)
+{
+  g_autofree gchar *df = berth_test_run_ok (d, "--json", "system", "df", NULL);
+  g_autoptr(JsonNode) node = berth_test_parse_json (df);
+  JsonObject *store = json_object_get_object_member (json_node_get_object (node), "ContentStore");
+  return json_object_get_int_member (store, "Size");
+}
+
+/* an install whose layer the store refuses leaves the store as it was:
+ * the blobs it downloaded go too */
+static void
+test_install_refused_layer (void)
+{
+  g_autoptr(BerthTestDaemon) maker = NULL;
+  g_autoptr(BerthTestDaemon) d = NULL;
+  g_autoptr(BerthTestRegistry) reg = NULL;
+  g_autoptr(BerthTestResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  const gchar *dir = berth_test_binary ("BERTH_TEST_SSHFS_PLUGIN");
+  g_autofree gchar *ref = NULL;
+  g_autofree gchar *ls = NULL;
+  gint64 before, after = -1;
+
+  if (!can_run ())
+    return;
+  maker = berth_test_daemon_start_built ();
+  reg = berth_test_registry_start (maker->tmp);
+  ref = g_strdup_printf ("%s/berth/many-files:1", reg->host);
+  g_free (berth_test_run_ok (maker, "plugin", "create", ref, dir, NULL));
+  g_free (berth_test_run_ok (maker, "plugin", "push", ref, NULL));
+
+  /* a berthd that takes layers of at most ten entries */
+  d = berth_test_daemon_new ();
+  berth_test_daemon_use_build_modules (d);
+  berth_test_daemon_set_config (d, "[content-store]\nmax-layer-entries=10\n");
+  g_assert_true (berth_test_daemon_start (d, NULL, &error));
+  g_assert_no_error (error);
+  before = store_size (d);
+  r = berth_test_run (d, BERTH_TEST_AS_CALLER, "plugin", "install", "--grant-all-permissions",
+                      "--disable", ref, NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "more than 10 entries (max-layer-entries)"));
+  ls = berth_test_run_ok (d, "plugin", "ls", "-q", NULL);
+  g_assert_cmpstr (ls, ==, "");
+  /* the collection runs in the background */
+  for (guint i = 0; i < 100 && after != before; i++)
+    {
+      g_usleep (100 * 1000);
+      after = store_size (d);
+    }
+  g_assert_cmpint (after, ==, before);
+}
+
 static void
 test_install_errors (void)
 {
@@ -806,6 +860,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/install/push-install", test_push_install);
   g_test_add_func ("/install/errors", test_install_errors);
+  g_test_add_func ("/install/refused-layer", test_install_refused_layer);
   g_test_add_func ("/install/cancel", test_install_cancel);
   g_test_add_func ("/install/docker-interop", test_docker_interop);
   return g_test_run ();
