@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* the bytes of a layer: the blob read from a stream, hashed (OpenSSL's
+/* the bytes of a layer: the blob read from a stream, hashed (nettle's
  * SHA-256 runs at SHA-NI speed, GChecksum at a fifth of it), decompressed
  * (isa-l's igzip inflates 2.5 times faster than zlib; libzstd) and hashed
  * again as a tar, for its diff ID.
@@ -12,7 +12,7 @@
 #include "config.h"
 
 #include <isa-l/igzip_lib.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <string.h>
 #include <zstd.h>
 
@@ -42,8 +42,8 @@ struct _BerthLayerSource
   guint64 max_bytes;
 
   /* producer state */
-  EVP_MD_CTX *blob_md;
-  EVP_MD_CTX *tar_md;
+  struct sha256_ctx blob_md;
+  struct sha256_ctx tar_md;
   guint8 *in_buf;
   gsize in_len;
   gsize in_pos;
@@ -126,7 +126,7 @@ fill_input (BerthLayerSource *self, GError **error)
   if (n == 0)
     self->in_eof = TRUE;
   else if (self->compression != BERTH_LAYER_COMPRESSION_NONE)
-    EVP_DigestUpdate (self->blob_md, self->in_buf, n);
+    sha256_update (&self->blob_md, n, self->in_buf);
   self->blob_bytes += n;
   return TRUE;
 }
@@ -296,7 +296,7 @@ produce (BerthLayerSource *self, Buffer *buffer, GError **error)
           buffer->last = TRUE;
           break;
         }
-      EVP_DigestUpdate (self->tar_md, buffer->data + buffer->len, n);
+      sha256_update (&self->tar_md, n, buffer->data + buffer->len);
       buffer->len += n;
       self->tar_bytes += n;
       if (self->tar_bytes > self->max_bytes)
@@ -358,10 +358,8 @@ berth_layer_source_new (GInputStream *stream,
       self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
                                                   g_object_ref (self->cancellable), g_object_unref);
     }
-  self->blob_md = EVP_MD_CTX_new ();
-  self->tar_md = EVP_MD_CTX_new ();
-  EVP_DigestInit_ex (self->blob_md, EVP_sha256 (), NULL);
-  EVP_DigestInit_ex (self->tar_md, EVP_sha256 (), NULL);
+  sha256_init (&self->blob_md);
+  sha256_init (&self->tar_md);
   self->in_buf = g_malloc (IN_CHUNK);
   if (compression == BERTH_LAYER_COMPRESSION_GZIP)
     {
@@ -449,8 +447,7 @@ berth_layer_source_finish (BerthLayerSource *self,
                            gchar **out_tar_digest,
                            GError **error)
 {
-  guint8 raw[EVP_MAX_MD_SIZE];
-  guint len = 0;
+  guint8 raw[SHA256_DIGEST_SIZE];
   g_autofree gchar *tar_hex = NULL;
   g_autofree gchar *blob_hex = NULL;
 
@@ -463,13 +460,13 @@ berth_layer_source_finish (BerthLayerSource *self,
     }
   g_thread_join (g_steal_pointer (&self->thread));
 
-  EVP_DigestFinal_ex (self->tar_md, raw, &len);
+  sha256_digest (&self->tar_md, sizeof raw, raw);
   tar_hex = ostree_checksum_from_bytes (raw);
   if (self->compression == BERTH_LAYER_COMPRESSION_NONE)
     blob_hex = g_strdup (tar_hex);
   else
     {
-      EVP_DigestFinal_ex (self->blob_md, raw, &len);
+      sha256_digest (&self->blob_md, sizeof raw, raw);
       blob_hex = ostree_checksum_from_bytes (raw);
     }
   *out_blob_digest = g_strconcat ("sha256:", blob_hex, NULL);
@@ -498,8 +495,6 @@ berth_layer_source_free (BerthLayerSource *self)
   g_clear_object (&self->caller_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->stream);
-  EVP_MD_CTX_free (self->blob_md);
-  EVP_MD_CTX_free (self->tar_md);
   g_free (self->in_buf);
   g_free (self->isal);
   if (self->zstd != NULL)

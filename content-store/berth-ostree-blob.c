@@ -2,7 +2,7 @@
 /* blobs: each one a commit of a tree holding one file, "blob", under the ref
  * blob/sha256/<hex>, with its size, media type and labels in the commit's
  * metadata. ostree names objects by its own checksum (header included), so
- * the OCI digest is verified here, with OpenSSL, while the bytes stream in. */
+ * the OCI digest is verified here, with nettle, while the bytes stream in. */
 #define G_LOG_DOMAIN "BerthContentStore"
 
 #include "config.h"
@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,8 +19,6 @@
 #include "berth-ostree-store-private.h"
 
 #define BLOB_CHUNK (256 * 1024)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
 
 static gchar *
 blob_ref (const gchar *digest, GError **error)
@@ -156,7 +154,7 @@ berth_ostree_read_blob (BerthContentStore *store,
 static gboolean
 copy_hashing (GInputStream *stream,
               GOutputStream *out,
-              EVP_MD_CTX *md,
+              struct sha256_ctx *md,
               gint64 size,
               const gchar *digest,
               guint64 *out_total,
@@ -185,7 +183,7 @@ copy_hashing (GInputStream *stream,
                        digest, size, total);
           return FALSE;
         }
-      EVP_DigestUpdate (md, buf, n);
+      sha256_update (md, n, buf);
       if (!g_output_stream_write_all (out, buf, n, NULL, cancellable, error))
         {
           berth_ostree_convert_error (error, "writing the blob");
@@ -197,10 +195,10 @@ copy_hashing (GInputStream *stream,
 }
 
 static gboolean
-check_digest (EVP_MD_CTX *md, const gchar *digest, guint64 total, gint64 size, GError **error)
+check_digest (
+  struct sha256_ctx *md, const gchar *digest, guint64 total, gint64 size, GError **error)
 {
-  guint8 raw[EVP_MAX_MD_SIZE];
-  guint len = 0;
+  guint8 raw[SHA256_DIGEST_SIZE];
   g_autofree gchar *hex = NULL;
   g_autofree gchar *actual = NULL;
 
@@ -212,7 +210,7 @@ check_digest (EVP_MD_CTX *md, const gchar *digest, guint64 total, gint64 size, G
                    digest, size, total);
       return FALSE;
     }
-  EVP_DigestFinal_ex (md, raw, &len);
+  sha256_digest (md, sizeof raw, raw);
   hex = ostree_checksum_from_bytes (raw);
   actual = g_strconcat ("sha256:", hex, NULL);
   if (!g_str_equal (actual, digest))
@@ -229,7 +227,7 @@ check_digest (EVP_MD_CTX *md, const gchar *digest, guint64 total, gint64 size, G
 static GInputStream *
 spool_unknown_size (BerthOstreeStore *self,
                     GInputStream *stream,
-                    EVP_MD_CTX *md,
+                    struct sha256_ctx *md,
                     const gchar *digest,
                     guint64 *out_total,
                     GCancellable *cancellable,
@@ -299,7 +297,8 @@ berth_ostree_ingest_blob (BerthContentStore *store,
   BerthOstreeStore *self = BERTH_OSTREE_STORE (store);
   g_autofree gchar *ref = blob_ref (digest, error);
   g_autoptr(BerthOstreeTxn) txn = NULL;
-  g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new ();
+  struct sha256_ctx md_ctx;
+  struct sha256_ctx *md = &md_ctx;
   g_autoptr(OstreeMutableTree) mtree = ostree_mutable_tree_new ();
   g_autoptr(GVariant) metadata = NULL;
   g_autofree gchar *file_csum = NULL;
@@ -333,7 +332,7 @@ berth_ostree_ingest_blob (BerthContentStore *store,
       return TRUE;
     }
 
-  EVP_DigestInit_ex (md, EVP_sha256 (), NULL);
+  sha256_init (md);
   if (size >= 0)
     {
       /* stream straight into the object: a mismatch drops the writer, whose

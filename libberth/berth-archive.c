@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <isa-l.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -27,16 +27,15 @@
  * carries no name and no time. Compression is isa-l's level 1, many times
  * faster than zlib's default for a few percent more bytes. */
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
-
 typedef struct
 {
   GOutputStream *out;
   GOutputStream *tar_out; /* nullable: the tar itself goes there too */
   GCancellable *cancellable;
   GError *error;
-  EVP_MD_CTX *tar_hash; /* nullable: the tar is not hashed here */
-  EVP_MD_CTX *blob_hash;
+  gboolean hash_tar; /* or the tar is not hashed here */
+  struct sha256_ctx tar_hash;
+  struct sha256_ctx blob_hash;
   struct isal_zstream zs;
   guint8 *level_buf;
   guint8 buf[128 * 1024];
@@ -57,7 +56,7 @@ flush_output (LayerWriter *w)
   gsize n = sizeof w->buf - w->zs.avail_out;
   if (n == 0)
     return TRUE;
-  EVP_DigestUpdate (w->blob_hash, w->buf, n);
+  sha256_update (&w->blob_hash, n, w->buf);
   if (!g_output_stream_write_all (w->out, w->buf, n, NULL, w->cancellable, &w->error))
     return FALSE;
   w->size += n;
@@ -91,8 +90,8 @@ static la_ssize_t
 archive_write_cb (struct archive *a, void *data, const void *buffer, size_t length)
 {
   LayerWriter *w = data;
-  if (w->tar_hash != NULL)
-    EVP_DigestUpdate (w->tar_hash, buffer, length);
+  if (w->hash_tar)
+    sha256_update (&w->tar_hash, length, buffer);
   if ((w->tar_out != NULL
        && !g_output_stream_write_all (w->tar_out, buffer, length, NULL, w->cancellable, &w->error))
       || !deflate_some (w, buffer, length, FALSE))
@@ -293,14 +292,13 @@ write_tree (struct archive *a,
 }
 
 static gchar *
-digest_string (EVP_MD_CTX *ctx)
+digest_string (struct sha256_ctx *ctx)
 {
-  guint8 md[EVP_MAX_MD_SIZE];
-  guint md_len = 0;
+  guint8 md[SHA256_DIGEST_SIZE];
   GString *s = g_string_new ("sha256:");
 
-  EVP_DigestFinal_ex (ctx, md, &md_len);
-  for (guint i = 0; i < md_len; i++)
+  sha256_digest (ctx, sizeof md, md);
+  for (guint i = 0; i < sizeof md; i++)
     g_string_append_printf (s, "%02x", md[i]);
   return g_string_free (s, FALSE);
 }
@@ -308,18 +306,15 @@ digest_string (EVP_MD_CTX *ctx)
 static void
 layer_writer_init (LayerWriter *w,
                    GOutputStream *out,
-                   EVP_MD_CTX *tar_hash,
-                   EVP_MD_CTX *blob_hash,
+                   gboolean hash_tar,
                    guint8 *level_buf,
                    GCancellable *cancellable)
 {
   w->out = out;
   w->cancellable = cancellable;
-  w->tar_hash = tar_hash;
-  w->blob_hash = blob_hash;
-  if (tar_hash != NULL)
-    EVP_DigestInit_ex (tar_hash, EVP_sha256 (), NULL);
-  EVP_DigestInit_ex (blob_hash, EVP_sha256 (), NULL);
+  w->hash_tar = hash_tar;
+  sha256_init (&w->tar_hash);
+  sha256_init (&w->blob_hash);
   isal_deflate_init (&w->zs);
   w->zs.level = 1;
   w->zs.level_buf = level_buf;
@@ -344,8 +339,8 @@ layer_writer_finish (LayerWriter *w, gboolean ok, BerthLayerBlob *blob, GError *
       g_clear_error (&w->error);
       return FALSE;
     }
-  blob->diff_id = w->tar_hash != NULL ? digest_string (w->tar_hash) : NULL;
-  blob->digest = digest_string (w->blob_hash);
+  blob->diff_id = w->hash_tar ? digest_string (&w->tar_hash) : NULL;
+  blob->digest = digest_string (&w->blob_hash);
   blob->size = w->size;
   return TRUE;
 }
@@ -397,8 +392,6 @@ berth_archive_write_layer_tee (const gchar *dir,
                                GError **error)
 {
   LayerWriter w = { 0 };
-  g_autoptr(EVP_MD_CTX) tar_hash = tar_out == NULL ? EVP_MD_CTX_new () : NULL;
-  g_autoptr(EVP_MD_CTX) blob_hash = EVP_MD_CTX_new ();
   g_autoptr(GHashTable) links = g_hash_table_new_full (inode_hash, inode_equal, g_free, g_free);
   g_autofree guint8 *level_buf = g_malloc (ISAL_DEF_LVL1_DEFAULT);
   struct archive *a;
@@ -413,7 +406,7 @@ berth_archive_write_layer_tee (const gchar *dir,
       return FALSE;
     }
 
-  layer_writer_init (&w, out, tar_hash, blob_hash, level_buf, cancellable);
+  layer_writer_init (&w, out, tar_out == NULL, level_buf, cancellable);
   w.tar_out = tar_out;
 
   a = archive_write_new ();
@@ -473,7 +466,7 @@ recompress (struct archive *a, LayerWriter *w, guint64 max_bytes, GError **error
                        "its tar is over the limit of %" G_GUINT64_FORMAT " bytes", max_bytes);
           return FALSE;
         }
-      EVP_DigestUpdate (w->tar_hash, chunk, n);
+      sha256_update (&w->tar_hash, n, chunk);
       if (!deflate_some (w, chunk, n, FALSE))
         return FALSE;
     }
@@ -519,14 +512,12 @@ berth_archive_compress_layer (GInputStream *in,
 {
   LayerWriter w = { 0 };
   LayerReader r = { .in = in, .cancellable = cancellable };
-  g_autoptr(EVP_MD_CTX) tar_hash = EVP_MD_CTX_new ();
-  g_autoptr(EVP_MD_CTX) blob_hash = EVP_MD_CTX_new ();
   g_autofree guint8 *level_buf = g_malloc (ISAL_DEF_LVL1_DEFAULT);
   struct archive *a = archive_read_new ();
   struct archive_entry *entry = NULL;
   gboolean ok;
 
-  layer_writer_init (&w, out, tar_hash, blob_hash, level_buf, cancellable);
+  layer_writer_init (&w, out, TRUE, level_buf, cancellable);
   /* the compression is sniffed here, where the user hands berth a file, as
    * docker import does; layers from registries are never sniffed */
   archive_read_support_filter_all (a);

@@ -8,7 +8,7 @@ packages="
   gcc meson ninja-build pkg-config python3
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin
   libjson-glib-dev libcap-dev
-  libostree-dev ostree libarchive-dev libisal-dev libssl-dev libzstd-dev zstd
+  libostree-dev ostree libarchive-dev libisal-dev nettle-dev libzstd-dev zstd
   runc crun busybox-static sshfs openssh-server openssh-client fuse3
   libsoup-3.0-dev glib-networking docker-registry skopeo openssl libcrypt-dev
   hyperfine clang-format bc procps dbus
