@@ -43,6 +43,9 @@ void berth_engine_registry_finalize (BerthEngine *self);
 
 BerthContentStore *berth_engine_content_store (BerthEngine *self);
 gchar *berth_engine_new_plugin_id (BerthEngine *self);
+gchar *berth_engine_plugin_dir (BerthEngine *self, const gchar *id);
+gchar *berth_engine_plugin_record_path (BerthEngine *self, const gchar *id);
+gchar *berth_engine_plugin_socket_dir (BerthEngine *self, const gchar *id);
 BerthPlugin *berth_engine_find_plugin_by_name (BerthEngine *self, const gchar *name);
 gboolean berth_engine_add_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
 gboolean berth_engine_save_plugin (BerthEngine *self, BerthPlugin *plugin, GError **error);
