@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <locale.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -49,6 +51,28 @@ load_config (const gchar *path, gboolean explicit, GError **error)
       return NULL;
     }
   return g_steal_pointer (&config);
+}
+
+/* descriptors berthd inherited (from a shell, a supervisor) are not passed
+ * on: the runtime spawns runc with the parent's descriptors, which lets
+ * GLib use posix_spawn rather than fork the whole daemon, and everything
+ * berthd opens itself is close-on-exec already */
+static void
+close_inherited_on_exec (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const gchar *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      gint fd = atoi (name);
+      gint flags;
+      if (fd <= STDERR_FILENO)
+        continue;
+      flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC))
+        fcntl (fd, F_SETFD, flags | FD_CLOEXEC);
+    }
 }
 
 int
@@ -99,6 +123,7 @@ main (int argc, char **argv)
       g_unsetenv ("G_SLICE"); /* it could not: berthd goes on as it is */
     }
 
+  close_inherited_on_exec ();
   setlocale (LC_ALL, "");
   /* berthd idles for weeks between bursts of work (an import reads layer
    * files into memory on a worker thread): few arenas, big buffers always

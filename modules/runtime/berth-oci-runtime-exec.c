@@ -55,7 +55,10 @@ runtime_message (const gchar *text)
 static GSubprocessLauncher *
 new_launcher (GSubprocessFlags flags)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  /* every descriptor berthd opens is close-on-exec: GLib can then spawn
+   * with posix_spawn (vfork) rather than fork the whole daemon */
+  GSubprocessLauncher *launcher
+    = g_subprocess_launcher_new (flags | G_SUBPROCESS_FLAGS_INHERIT_FDS);
 
   /* berthd may run under systemd: runc hands NOTIFY_SOCKET to the
    * container and waits for its READY=1, and passes LISTEN_FDS sockets on;

@@ -87,6 +87,7 @@ test_plain_malloc (void)
   g_autofree gchar *path = NULL;
   g_autofree gchar *comm = NULL;
   g_autofree gchar *environ_ = NULL;
+  g_autoptr(GError) error = NULL;
   gsize len = 0;
   gboolean found = FALSE;
 
@@ -103,6 +104,27 @@ test_plain_malloc (void)
     g_assert_true (found);
   /* and it serves */
   g_free (berth_test_run_ok (d, "version", NULL));
+
+  /* nothing it holds reaches the programs it runs: the runtime spawns runc
+   * with berthd's descriptors, trusting them to be close-on-exec */
+  {
+    g_autofree gchar *fds = g_strdup_printf ("/proc/%d/fdinfo", d->pid);
+    g_autoptr(GDir) dir = g_dir_open (fds, 0, &error);
+    const gchar *name;
+    g_assert_no_error (error);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree gchar *info_path = g_build_filename (fds, name, NULL);
+        g_autofree gchar *info = NULL;
+        const gchar *flags;
+        if (atoi (name) <= 2 || !g_file_get_contents (info_path, &info, NULL, NULL))
+          continue;
+        flags = strstr (info, "flags:");
+        g_assert_nonnull (flags);
+        g_test_message ("fd %s: %.16s", name, flags);
+        g_assert_true ((g_ascii_strtoull (flags + 6, NULL, 8) & 02000000) != 0);
+      }
+  }
 }
 
 static void
