@@ -22,7 +22,11 @@
 
 /* libberth registers BERTH_ERROR's D-Bus names through GIO; the CLI maps
  * them itself (berth_error_from_dbus_name()) and needs only the quark */
-G_DEFINE_QUARK (berth - error - quark, berth_error)
+GQuark
+berth_error_quark (void)
+{
+  return g_quark_from_static_string ("berth-error-quark");
+}
 
 struct _BerthCliBus
 {

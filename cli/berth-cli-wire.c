@@ -304,8 +304,6 @@ berth_cli_wire_encode_call (const gchar *destination,
 
 /* reading */
 
-typedef BerthCliReader Reader;
-
 static gboolean
 malformed (GError **error, const gchar *what)
 {
@@ -314,7 +312,7 @@ malformed (GError **error, const gchar *what)
 }
 
 static gboolean
-read_padding (Reader *r, gsize alignment, GError **error)
+read_padding (BerthCliReader *r, gsize alignment, GError **error)
 {
   gsize end = (r->pos + alignment - 1) & ~(alignment - 1);
 
@@ -327,7 +325,7 @@ read_padding (Reader *r, gsize alignment, GError **error)
 }
 
 static gboolean
-read_fixed (Reader *r, gsize size, gpointer out, GError **error)
+read_fixed (BerthCliReader *r, gsize size, gpointer out, GError **error)
 {
   guint8 *bytes = out;
 
@@ -343,7 +341,7 @@ read_fixed (Reader *r, gsize size, gpointer out, GError **error)
 
 /* a string of @len bytes and its NUL, valid UTF-8 without other NULs */
 static const gchar *
-read_string_bytes (Reader *r, gsize len, GError **error)
+read_string_bytes (BerthCliReader *r, gsize len, GError **error)
 {
   const gchar *s = (const gchar *)r->data + r->pos;
 
@@ -362,7 +360,7 @@ read_string_bytes (Reader *r, gsize len, GError **error)
 }
 
 static const gchar *
-read_signature (Reader *r, GError **error)
+read_signature (BerthCliReader *r, GError **error)
 {
   guint8 len;
   const gchar *s;
@@ -378,10 +376,10 @@ read_signature (Reader *r, GError **error)
   return s;
 }
 
-static GVariant *read_value (Reader *r, const GVariantType *type, GError **error);
+static GVariant *read_value (BerthCliReader *r, const GVariantType *type, GError **error);
 
 static GVariant *
-read_array (Reader *r, const GVariantType *type, GError **error)
+read_array (BerthCliReader *r, const GVariantType *type, GError **error)
 {
   const GVariantType *element = g_variant_type_element (type);
   g_autoptr(GPtrArray) children = NULL;
@@ -431,7 +429,7 @@ read_array (Reader *r, const GVariantType *type, GError **error)
 }
 
 static GVariant *
-read_container (Reader *r, const GVariantType *type, GError **error)
+read_container (BerthCliReader *r, const GVariantType *type, GError **error)
 {
   g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func ((GDestroyNotify)g_variant_unref);
   GVariant *value;
@@ -454,7 +452,7 @@ read_container (Reader *r, const GVariantType *type, GError **error)
 }
 
 static GVariant *
-read_value (Reader *r, const GVariantType *type, GError **error)
+read_value (BerthCliReader *r, const GVariantType *type, GError **error)
 {
   const gchar *t = g_variant_type_peek_string (type);
   GVariant *value = NULL;
@@ -573,9 +571,9 @@ read_value (Reader *r, const GVariantType *type, GError **error)
 }
 
 static gboolean
-reader_init (Reader *r, const guint8 *data, gsize len, GError **error)
+reader_init (BerthCliReader *r, const guint8 *data, gsize len, GError **error)
 {
-  *r = (Reader){ .data = data, .len = len };
+  *r = (BerthCliReader){ .data = data, .len = len };
   if (len < 16)
     return malformed (error, "shorter than a header");
   if (data[0] == 'l')
@@ -598,7 +596,7 @@ reader_init (Reader *r, const guint8 *data, gsize len, GError **error)
 gssize
 berth_cli_wire_bytes_needed (const guint8 *data, gsize len, GError **error)
 {
-  Reader r;
+  BerthCliReader r;
   guint32 body_len, fields_len;
   guint64 total;
 
@@ -681,7 +679,7 @@ berth_cli_wire_decode (const guint8 *data, gsize len, GError **error)
   g_autoptr(GVariant) reply_serial = NULL;
   g_autoptr(GVariant) n_fds = NULL;
   g_autoptr(GError) local_error = NULL;
-  Reader r;
+  BerthCliReader r;
   guint32 body_len;
   gsize body_start;
 

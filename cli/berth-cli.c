@@ -258,7 +258,6 @@ on_progress_signal (BerthCliMessage *signal, guint32 serial, gpointer user_data)
   guint32 call;
   const gchar *id, *status;
   guint64 current, total;
-
   GVariant *body;
 
   if (g_strcmp0 (signal->member, "Progress") != 0 || !g_str_equal (signal->signature, "usstt")

@@ -139,7 +139,7 @@ pack_job_thread (gpointer data)
     }
   if (!ok)
     g_atomic_int_compare_and_exchange (&job->first_failure, 0, PACKER);
-  return GINT_TO_POINTER (ok);
+  return NULL;
 }
 
 /* the rootfs as a layer blob and a layer tree; returns the diff ID */
@@ -163,7 +163,6 @@ pack_and_import (BerthEngine *self,
     = { .media_type = "application/vnd.docker.image.rootfs.diff.tar", .size = -1 };
   gint pipe_fds[2];
   GThread *packer;
-  gboolean packed;
 
   job.blob_fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
   if (job.blob_fd < 0)
@@ -188,11 +187,12 @@ pack_and_import (BerthEngine *self,
     g_atomic_int_compare_and_exchange (&job.first_failure, 0, IMPORT);
   /* a packer still writing stops at the closed pipe */
   g_input_stream_close (tar_in, NULL, NULL);
-  packed = GPOINTER_TO_INT (g_thread_join (packer));
+  g_thread_join (packer);
   g_unlink (tmp_path);
   *blob = job.blob;
 
-  if (job.first_failure == PACKER || (!packed && diff_id != NULL))
+  /* a packer that failed after a whole tar was imported failed first too */
+  if (job.first_failure == PACKER)
     {
       g_propagate_error (error, g_steal_pointer (&job.error));
       g_prefix_error (error, "packing %s: ", rootfs);
@@ -205,8 +205,6 @@ pack_and_import (BerthEngine *self,
       g_prefix_error (error, "importing %s: ", rootfs);
       return NULL;
     }
-  /* the import hashed the tar; the packer did not do it twice */
-  blob->diff_id = g_strdup (diff_id);
   return g_steal_pointer (&diff_id);
 }
 

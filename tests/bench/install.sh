@@ -71,16 +71,7 @@ echo "berth (median of $runs, whole CLI commands, the example plugin: a ${layer}
 printf '  install  %6s ms   (pull, verify, store, enable)\n' "$(printf '%s' "$inst_b" | median_ms)"
 printf '  push     %6s ms\n' "$(printf '%s' "$push_b" | median_ms)"
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  echo "dockerd: not installed (apt-get install docker.io) - no side-by-side figures"
-  exit 0
-fi
-D="docker -H unix://$tmp/docker.sock"
-mkdir -p "$tmp/docker-data" "$tmp/docker-exec"
-dockerd --data-root "$tmp/docker-data" --exec-root "$tmp/docker-exec" -H "unix://$tmp/docker.sock" \
-  --pidfile "$tmp/docker.pid" --iptables=false --bridge=none >"$tmp/dockerd.log" 2>&1 &
-dpid=$!
-for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
+start_dockerd
 push_d=""
 for i in $(seq 1 "$runs"); do
   $D plugin create "$reg/docker/push$i:1.0" "$plugin_dir" >/dev/null

@@ -23,3 +23,20 @@ median_ms() {
 mem() {
   awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} END {printf "%.1f %.1f", r/1024, a/1024}' "/proc/$1/status"
 }
+
+# start_dockerd: a dockerd of its own under $tmp, beside berthd; sets $D to
+# the docker command for it and $dpid. Without dockerd it says so and ends
+# the benchmark there.
+start_dockerd() {
+  if ! command -v dockerd >/dev/null 2>&1; then
+    echo "dockerd: not installed (apt-get install docker.io) - no side-by-side figures"
+    exit 0
+  fi
+  D="docker -H unix://$tmp/docker.sock"
+  mkdir -p "$tmp/docker-data" "$tmp/docker-exec"
+  dockerd --data-root "$tmp/docker-data" --exec-root "$tmp/docker-exec" -H "unix://$tmp/docker.sock" \
+    --pidfile "$tmp/docker.pid" --iptables=false --bridge=none >"$tmp/dockerd.log" 2>&1 &
+  dpid=$!
+  local i
+  for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
+}

@@ -76,17 +76,7 @@ printf '  berthd with 10 plugins enabled: %s MB resident, %s MB private (target 
 printf '  disk of the state root: 1 plugin %s KiB, 10 plugins %s KiB, ratio %.2f (target <= 1.2)\n' \
   "$du1" "$du10" "$(echo "$du10 / $du1" | bc -l)"
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  echo "dockerd: not installed (apt-get install docker.io) - no side-by-side figures"
-  exit 0
-fi
-
-D="docker -H unix://$tmp/docker.sock"
-mkdir -p "$tmp/docker-data" "$tmp/docker-exec"
-dockerd --data-root "$tmp/docker-data" --exec-root "$tmp/docker-exec" -H "unix://$tmp/docker.sock" \
-  --pidfile "$tmp/docker.pid" --iptables=false --bridge=none >"$tmp/dockerd.log" 2>&1 &
-dpid=$!
-for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
+start_dockerd
 declare -A DK
 for step in create enable disable rm; do DK[$step]=""; done
 for i in $(seq 1 "$runs"); do

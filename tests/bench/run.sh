@@ -86,16 +86,7 @@ b=$(times "$B")
 echo "berth (median of $runs, whole CLI command, an sshfs volume of the example plugin):"
 printf '  run --rm -v sshvolume:/data busybox ls /data   %5s ms\n' "$b"
 
-if ! command -v dockerd >/dev/null 2>&1; then
-  echo "dockerd: not installed (apt-get install docker.io) - no side-by-side figures"
-  exit 0
-fi
-D="docker -H unix://$tmp/docker.sock"
-mkdir -p "$tmp/docker-data" "$tmp/docker-exec"
-dockerd --data-root "$tmp/docker-data" --exec-root "$tmp/docker-exec" -H "unix://$tmp/docker.sock" \
-  --pidfile "$tmp/docker.pid" --iptables=false --bridge=none >"$tmp/dockerd.log" 2>&1 &
-dpid=$!
-for i in $(seq 300); do $D version >/dev/null 2>&1 && break; sleep 0.1; done
+start_dockerd
 $D plugin create vieux/sshfs "$plugin_dir" >/dev/null
 $D plugin set vieux/sshfs "state.source=$tmp/dstate" "sshkey.source=$tmp/keys"
 $D plugin enable vieux/sshfs >/dev/null
