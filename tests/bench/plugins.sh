@@ -3,7 +3,8 @@
 # Plugin lifecycle benchmark (issue 4): create, enable, disable and rm of the
 # example sshfs plugin as whole CLI commands (medians), berthd's memory with
 # ten plugins enabled, and the disk ten plugins from one folder take. Where
-# dockerd is installed, the same plugin folder through docker, side by side.
+# dockerd is installed, the same plugin folder through docker, side by side;
+# and runc by itself, the floor under enable.
 # Prints figures and ratios; asserts nothing. Run as root.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -75,6 +76,10 @@ done
 printf '  berthd with 10 plugins enabled: %s MB resident, %s MB private (target <= 20, <= 6); other processes: %s\n' "$brss" "$banon" "$extra"
 printf '  disk of the state root: 1 plugin %s KiB, 10 plugins %s KiB, ratio %.2f (target <= 1.2)\n' \
   "$du1" "$du10" "$(echo "$du10 / $du1" | bc -l)"
+# the floor under enable, measured here and now: the runc command berthd
+# runs, on a busybox bundle from the same spec generator, by itself
+runc_ms=$(BUILD_DIR=${BUILD_DIR:-build} tests/bench/runtime-start.sh --runs 15 | awk '/\(raw\)/ {print $6}')
+printf '  runc run --detach by itself (a busybox bundle): %s ms, the floor under enable\n' "$runc_ms"
 
 start_dockerd
 declare -A DK
@@ -92,6 +97,8 @@ for step in create enable disable rm; do
   printf '  %-8s %6s ms   berth/docker %.3f\n' "$step" "$d" "$(echo "$b / $d" | bc -l)"
 done
 echo "  targets: create <= 0.2, enable <= 0.1, disable and rm <= 0.33"
+printf '  enable at 0.1 of docker is %.1f ms, of which runc by itself takes %s\n' \
+  "$(echo "$(printf '%s' "${DK[enable]}" | median_ms) / 10" | bc -l)" "$runc_ms"
 # docker cannot create one folder under ten names ("content ... already
 # exists", as observed): its figure is ten installs under ten aliases
 echo "  docker disk for 10 names from one folder: refused by docker (content ... already exists); 10 installs under 10 aliases take 10 times the disk of one (observed: 223 MB)"

@@ -4,8 +4,9 @@
 # /data` as a whole CLI command (median), the volume a real sshfs mount of
 # the example plugin against an sshd on 127.0.0.1; beside docker with the
 # same plugin folder and the same busybox rootfs where dockerd is installed
-# (`docker run --bridge=none` needs --network none). Prints figures and the
-# ratio; asserts nothing. Run as root.
+# (`docker run --bridge=none` needs --network none). Beside them, where the
+# time goes: the same run without a volume, and the sshfs mount by itself on
+# the host. Prints figures and the ratio; asserts nothing. Run as root.
 set -eu
 cd "$(dirname "$0")/../.."
 scripts/bootstrap.sh
@@ -86,6 +87,28 @@ b=$(times "$B")
 echo "berth (median of $runs, whole CLI command, an sshfs volume of the example plugin):"
 printf '  run --rm -v sshvolume:/data busybox ls /data   %5s ms\n' "$b"
 
+# where the time goes, measured in the same run: the same command without a
+# volume, and the sshfs mount alone, on the host, against the same sshd
+# with the same key (what the plugin's Mount does, docker's as well)
+out=""
+for n in $(seq 1 "$runs"); do
+  lap $B run --rm busybox ls /; out+="$lap"$'\n'
+done
+nv=$(printf '%s' "$out" | median_ms)
+mkdir -p "$tmp/hostmnt"
+out=""
+for n in $(seq 1 "$runs"); do
+  lap sshfs "root@127.0.0.1:$tmp/remote" "$tmp/hostmnt" -o "port=$port" \
+    -o "IdentityFile=$tmp/keys/id_ed25519" -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR
+  out+="$lap"$'\n'
+  test -e "$tmp/hostmnt/hello.txt" || { echo "bench: the host sshfs mount shows no file" >&2; exit 1; }
+  fusermount3 -u "$tmp/hostmnt"
+done
+mnt=$(printf '%s' "$out" | median_ms)
+printf '  run --rm busybox ls / (no volume)             %5s ms\n' "$nv"
+printf '  the sshfs mount by itself, on the host        %5s ms\n' "$mnt"
+
 start_dockerd
 $D plugin create vieux/sshfs "$plugin_dir" >/dev/null
 $D plugin set vieux/sshfs "state.source=$tmp/dstate" "sshkey.source=$tmp/keys"
@@ -96,3 +119,5 @@ d=$(times "$D" --network none)
 echo "docker (median of $runs, same plugin, volume and rootfs):"
 printf '  run --rm -v sshvolume:/data busybox ls /data   %5s ms   berth/docker %.3f (target <= 0.1)\n' \
   "$d" "$(echo "$b / $d" | bc -l)"
+printf '  0.1 of docker is %.1f ms; the sshfs mount by itself takes %s ms\n' \
+  "$(echo "$d / 10" | bc -l)" "$mnt"

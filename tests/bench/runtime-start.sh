@@ -3,8 +3,10 @@
 # Runtime benchmark: the median start time of a busybox container (its
 # process is /bin/true) through the runtime module's start(), that is one
 # `runc run --detach` from a bundle whose config.json the spec generator
-# wrote, beside the same runc command run by hand. Target context: runc
-# takes ~25 ms per start on an idle machine of this kind. Prints figures; it
+# wrote, beside the same runc command run by hand. Context: issue 4 counted
+# on ~25 ms per runc start on this kind of machine; it measures ~63 ms here
+# (2026-11), two Go runtimes started per container on a VM where a page
+# fault costs ~12 us. Prints figures; it
 # asserts nothing. Needs root, runc and busybox-static (crun with
 # --runtime crun, where the host's cgroups allow it).
 #   BUILD_DIR=build tests/bench/runtime-start.sh [--runs N] [--runtime runc|crun]
