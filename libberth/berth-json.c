@@ -3,9 +3,16 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "berth-error.h"
 #include "berth-json.h"
 #include "berth-json-write.h"
+#include "berth-plugin-json-private.h"
+
+/* deeper than any JSON a registry, a plugin or berth writes; json-glib and
+ * the writers here recurse once per level */
+#define BERTH_JSON_MAX_DEPTH 512
 
 /* a json-glib tree written as Go's encoding/json writes it: see
  * berth-json-write.c for the rules */
@@ -130,6 +137,10 @@ berth_json_to_string (JsonNode *node, gboolean pretty)
  * @length: its length, or -1 if NUL-terminated
  * @error: return location for a #GError
  *
+ * Text nested more than 512 levels deep is refused, as json-glib would
+ * overflow the stack; so are escapes that json-glib decodes into strings
+ * that are not UTF-8 (`\ud800`, `\200`).
+ *
  * Returns: (transfer full): the parsed value, or %NULL with a
  *   %BERTH_ERROR_INVALID_ARGUMENT error that says where the text is wrong
  */
@@ -140,7 +151,11 @@ berth_json_parse (const gchar *text, gssize length, GError **error)
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, text, length, &local_error))
+  if (!berth_json_text_check (text, length < 0 ? strlen (text) : (gsize)length,
+                              BERTH_JSON_MAX_DEPTH, &local_error)
+      || !json_parser_load_from_data (parser, text, length, &local_error)
+      || (json_parser_get_root (parser) != NULL
+          && !berth_json_node_check_utf8 (json_parser_get_root (parser), &local_error)))
     {
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "invalid JSON: %s",
                    local_error->message);

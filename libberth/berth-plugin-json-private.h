@@ -84,6 +84,8 @@ JsonNode *berth_plugin_json_parse (const gchar *data,
                                    BerthPluginJsonReader **reader,
                                    GError **error);
 void berth_plugin_json_reader_free (BerthPluginJsonReader *reader);
+gboolean berth_json_text_check (const gchar *data, gsize length, guint max_depth, GError **error);
+gboolean berth_json_node_check_utf8 (JsonNode *node, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerthPluginJsonReader, berth_plugin_json_reader_free)
 
 void berth_plugin_json_init (const BerthPluginJsonField *fields, gpointer base);

@@ -873,8 +873,10 @@ berth_plugin_strv_equal (const gchar *const *a, const gchar *const *b)
 /* json-glib accepts more than JSON (comments, single quotes, hex numbers,
  * leading zeros, bad escapes) and stops reading after the first value; Go
  * does not. This checks the text strictly once json-glib has read it, so
- * berth accepts what dockerd accepts (save a BOM, and \u0000, which no
- * field can hold). */
+ * berth accepts what dockerd accepts (save a BOM; \u0000, which no
+ * field can hold; and an unpaired surrogate such as \ud800, which Go reads
+ * as U+FFFD but json-glib decodes into bytes that are not UTF-8, or into
+ * the end of the string). */
 typedef struct
 {
   const gchar *data;
@@ -919,10 +921,22 @@ scan_skip_space (JsonScan *scan)
     scan->pos++;
 }
 
+/* four hex digits, already checked */
+static guint
+scan_hex4 (const gchar *p)
+{
+  guint value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    value = value * 16 + (guint)g_ascii_xdigit_value (p[i]);
+  return value;
+}
+
 static gboolean
 scan_string (JsonScan *scan, GError **error)
 {
   gsize escape;
+  guint unit;
 
   scan->pos++;
   for (;;)
@@ -959,6 +973,25 @@ scan_string (JsonScan *scan, GError **error)
         }
       if (strncmp (scan->data + escape + 2, "0000", 4) == 0)
         return scan_error (scan, error, "\\u0000 in a string is not accepted");
+      unit = scan_hex4 (scan->data + escape + 2);
+      if (unit >= 0xDC00 && unit <= 0xDFFF)
+        return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
+      if (unit >= 0xD800 && unit <= 0xDBFF)
+        {
+          /* json-glib turns a lone one into bytes that are not UTF-8 */
+          if (escape + 11 >= scan->length || scan->data[escape + 6] != '\\'
+              || scan->data[escape + 7] != 'u')
+            return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
+          for (guint i = 8; i <= 11; i++)
+            {
+              if (!g_ascii_isxdigit (scan->data[escape + i]))
+                return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
+            }
+          unit = scan_hex4 (scan->data + escape + 8);
+          if (unit < 0xDC00 || unit > 0xDFFF)
+            return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
+          scan->pos += 6;
+        }
       scan->pos += 6;
     }
 }
@@ -1093,6 +1126,125 @@ scan_document (const gchar *data, gsize length, gboolean *trailing, GError **err
   return TRUE;
 }
 
+/**
+ * berth_json_text_check:
+ * @data: JSON text
+ * @length: its length
+ * @max_depth: the deepest nesting allowed
+ * @error: return location for a #GError, or %NULL
+ *
+ * Whether json-glib can be given @data: its parser recurses once per level
+ * of nesting, without a limit, so deep enough text overflows any thread's
+ * stack. Depth is counted exactly while the text holds only JSON's tokens;
+ * once it holds anything else that json-glib may read (comments, single
+ * quotes, hex numbers), every later `[` and `{` counts, so json-glib never
+ * nests deeper than @max_depth.
+ *
+ * Returns: %TRUE if @data nests at most @max_depth deep
+ */
+gboolean
+berth_json_text_check (const gchar *data, gsize length, guint max_depth, GError **error)
+{
+  static const gchar json_tokens[] = " \t\r\n[]{}:,-+.0123456789eEtrufalsn";
+  gboolean in_string = FALSE;
+  gboolean exact = TRUE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      gchar c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"' && exact)
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                           "nested more than %u levels deep", max_depth);
+              return FALSE;
+            }
+        }
+      else if (c == ']' || c == '}')
+        {
+          if (exact && depth > 0)
+            depth--;
+        }
+      else if (c == '\0' || strchr (json_tokens, c) == NULL)
+        exact = FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * berth_json_node_check_utf8:
+ * @node: a tree json-glib parsed
+ * @error: return location for a #GError, or %NULL
+ *
+ * json-glib checks that the text is UTF-8, but not what its escapes decode
+ * to: an unpaired surrogate (\ud800), an octal escape (\200) or a \u with
+ * fewer than four hex digits give strings that are not UTF-8, which
+ * GVariant, D-Bus and berth's writers refuse with criticals. The tree must
+ * be no deeper than berth_json_text_check() allowed.
+ *
+ * Returns: %TRUE if every string and member name in @node is UTF-8
+ */
+gboolean
+berth_json_node_check_utf8 (JsonNode *node, GError **error)
+{
+  const gchar *bad = NULL;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+      case JSON_NODE_OBJECT:
+        {
+          JsonObject *object = json_node_get_object (node);
+          g_autoptr(GList) names = json_object_get_members (object);
+          for (GList *l = names; l != NULL && bad == NULL; l = l->next)
+            {
+              if (!g_utf8_validate (l->data, -1, NULL))
+                bad = "a member name";
+              else if (!berth_json_node_check_utf8 (json_object_get_member (object, l->data),
+                                                    error))
+                return FALSE;
+            }
+          break;
+        }
+      case JSON_NODE_ARRAY:
+        {
+          JsonArray *array = json_node_get_array (node);
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              if (!berth_json_node_check_utf8 (json_array_get_element (array, i), error))
+                return FALSE;
+            }
+          break;
+        }
+      case JSON_NODE_VALUE:
+        if (json_node_get_value_type (node) == G_TYPE_STRING
+            && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+          bad = "a string";
+        break;
+      case JSON_NODE_NULL:
+        break;
+    }
+  if (bad != NULL)
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                   "%s has an escape that does not decode to UTF-8", bad);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* parses @data strictly; @reader remembers the members of every object in
  * document order, repeated keys included */
 /* json-glib's "line:column: Parse error: …", without its "<data>:" */
@@ -1134,7 +1286,10 @@ berth_plugin_json_parse (const gchar *data,
    * has one */
   if (!scan_document (data, len, &trailing, &strict_error))
     {
-      if (!trailing && !json_parser_load_from_data (parser, data, len, &local_error))
+      /* only text json-glib can read safely: the strict check stops at the
+       * first error, json-glib reads on (and deeper) */
+      if (!trailing && berth_json_text_check (data, len, JSON_SCAN_MAX_DEPTH, NULL)
+          && !json_parser_load_from_data (parser, data, len, &local_error))
         return set_parser_error (error, local_error);
       g_propagate_error (error, g_steal_pointer (&strict_error));
       return NULL;
@@ -1146,6 +1301,8 @@ berth_plugin_json_parse (const gchar *data,
   g_signal_connect (parser, "object-member", G_CALLBACK (reader_object_member_cb), members);
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     return set_parser_error (error, local_error); /* bad UTF-8, say */
+  if (!berth_json_node_check_utf8 (json_parser_get_root (parser), error))
+    return NULL;
   if (reader != NULL)
     *reader = g_steal_pointer (&members);
   return json_node_ref (json_parser_get_root (parser));

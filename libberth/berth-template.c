@@ -81,10 +81,20 @@ static gchar *
 unquote (const gchar *word, GError **error)
 {
   gsize len = strlen (word);
-  if (len >= 2 && (word[0] == '"' || word[0] == '`') && word[len - 1] == word[0])
+  if (len >= 2 && word[0] == '`' && word[len - 1] == '`')
+    return g_strndup (word + 1, len - 2);
+  if (len >= 2 && word[0] == '"' && word[len - 1] == '"')
     {
-      g_autofree gchar *inner = g_strndup (word + 1, len - 2);
-      return word[0] == '"' ? g_strcompress (inner) : g_steal_pointer (&inner);
+      /* the last quote must not be escaped: "\" is an unterminated string,
+       * and g_strcompress() warns about its trailing backslash */
+      gsize i = 1;
+      while (i < len - 1)
+        i += word[i] == '\\' ? 2 : 1;
+      if (i == len - 1)
+        {
+          g_autofree gchar *inner = g_strndup (word + 1, len - 2);
+          return g_strcompress (inner);
+        }
     }
   g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                "template parsing error: expected a string, got %s", word);

@@ -55,7 +55,25 @@ test_json_indent (void)
 static void
 test_json_parse_errors (void)
 {
-  const gchar *bad[] = { "", "{", "{\"a\":}", "[1,]", "nul" };
+  const gchar *bad[] = { "", "{", "{\"a\":}", "[1,]", "nul",
+                         /* json-glib would decode these into bytes that are not UTF-8 */
+                         "{\"a\":\"x\\ud800y\"}", "[\"\\udc00\"]", "[\"\\ud83d\\u0041\"]",
+                         "[\"\\200\"]", "{\"\\377\":1}", "[\"\\u615\xcf\x94\"]" };
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) deep_error = NULL;
+  g_autoptr(JsonNode) deep_node = NULL;
+  g_autoptr(JsonNode) pair = berth_json_parse ("[\"\\ud83d\\ude00\", \"\\\\ud800\"]", -1, NULL);
+
+  g_assert_nonnull (pair);
+  /* deep enough to overflow the stack in json-glib, which must never see it */
+  for (guint i = 0; i < 500000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 500000; i++)
+    g_string_append_c (deep, ']');
+  deep_node = berth_json_parse (deep->str, deep->len, &deep_error);
+  g_assert_null (deep_node);
+  g_assert_error (deep_error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) error = NULL;

@@ -634,6 +634,10 @@ static const ErrorRow parse_error_rows[] = {
     "1:17: Parse error: invalid escape in a string" },
   { "nul-escape", "{\"Description\":\"a\\u0000b\"}", -1,
     "1:18: Parse error: \\u0000 in a string is not accepted" },
+  { "lone-high-surrogate", "{\"Description\":\"a\\ud800b\"}", -1,
+    "1:18: Parse error: unpaired surrogate \\u escape in a string" },
+  { "high-surrogate-pair-broken", "{\"Description\":\"\\ud83d\\u0041\"}", -1, "1:*" },
+  { "lone-low-surrogate", "{\"Description\":\"\\udc00\"}", -1, "1:*" },
   { "control-character", "{\"Description\":\"a\tb\"}", -1,
     "1:18: Parse error: control character in a string" },
   { "nul-byte", "{\"Description\":\"a\"}\0", 20, "1:20: Parse error: unexpected NUL byte" },
@@ -658,18 +662,26 @@ test_parse_error (gconstpointer data)
 static void
 test_parse_deep_nesting (void)
 {
-  g_autoptr(GString) json = g_string_new ("{\"Bogus\":");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BerthPluginConfig) config = NULL;
+  /* deep enough to overflow the stack in json-glib, which must never see
+   * it; also behind an error the strict check stops at first (0x1) */
+  const gchar *prefixes[]
+    = { "{\"Bogus\":", "{\"User\":{\"UID\":0x1},\"Bogus\":", "{/* \" */\"Bogus\":" };
 
-  for (guint i = 0; i < 2000; i++)
-    g_string_append_c (json, '[');
-  for (guint i = 0; i < 2000; i++)
-    g_string_append_c (json, ']');
-  g_string_append_c (json, '}');
-  config = berth_plugin_config_new_from_data (json->str, json->len, &error);
-  g_assert_null (config);
-  g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+  for (guint p = 0; p < G_N_ELEMENTS (prefixes); p++)
+    {
+      g_autoptr(GString) json = g_string_new (prefixes[p]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BerthPluginConfig) config = NULL;
+
+      for (guint i = 0; i < 500000; i++)
+        g_string_append_c (json, '[');
+      for (guint i = 0; i < 500000; i++)
+        g_string_append_c (json, ']');
+      g_string_append_c (json, '}');
+      config = berth_plugin_config_new_from_data (json->str, json->len, &error);
+      g_assert_null (config);
+      g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+    }
 }
 
 static void

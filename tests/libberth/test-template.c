@@ -56,7 +56,8 @@ static void
 test_template_errors (void)
 {
   g_autoptr(GVariant) data = plugin_data ();
-  const gchar *bad[] = { "{{.Id", "{{Id}}", "{{nosuch .Id}}", "{{join .Id}}", "{{..}}" };
+  const gchar *bad[]
+    = { "{{.Id", "{{Id}}", "{{nosuch .Id}}", "{{join .Id}}", "{{..}}", "{{join .Id \"\\\"}}" };
   g_autoptr(GError) error = NULL;
   g_autoptr(BerthTemplate) field_of_string = NULL;
   g_autofree gchar *out = NULL;
