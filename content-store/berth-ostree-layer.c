@@ -21,8 +21,9 @@
  *   or a file with a directory follows moby (the old one is removed);
  * - names that are not UTF-8 (OSTree cannot name them), components over
  *   NAME_MAX and paths over PATH_MAX are refused;
- * - more than max-layer-entries entries, or more than max-layer-bytes of
- *   tar, is refused: a tar bomb stops at the limit;
+ * - more than max-layer-entries entries, more than max-layer-bytes of
+ *   tar, or files that unpack to more than max-layer-bytes (a sparse
+ *   entry's holes count), is refused: a tar bomb stops at the limit;
  * - top-level ".wh..wh.*" entries (AUFS metadata) are skipped, as moby does.
  *
  * Whiteouts are kept in the layer's tree as empty files and applied when a
@@ -64,6 +65,7 @@ typedef struct
   GHashTable *devices;       /* path → placeholder checksum */
   GHashTable *device_specs;  /* placeholder checksum → "c 1 3" */
   guint64 entries;
+  guint64 file_bytes; /* of regular files, sparse holes included */
   guint8 *buf;
   /* regular files are written by a pool of threads while the tar is read:
    * on ext4 most of an import is the kernel making inodes */
@@ -548,6 +550,18 @@ write_regular (LayerBuild *b,
                    display);
       return NULL;
     }
+  /* max-layer-bytes bounds the tar; a sparse entry's holes come back as
+   * zeros that were never in it (a 10 KiB tar can hold a 1 TiB file), so
+   * what the files unpack to is bounded as well, before any of it is read */
+  if ((guint64)size > b->store->max_bytes - MIN (b->file_bytes, b->store->max_bytes))
+    {
+      g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                   "entry %s: the layer's files unpack to more than %" G_GUINT64_FORMAT
+                   " bytes (max-layer-bytes)",
+                   display, b->store->max_bytes);
+      return NULL;
+    }
+  b->file_bytes += (guint64)size;
   /* files up to INLINE_MAX are read whole, checksummed with nettle and
    * written only if new; larger ones stream through ostree's writer, which
    * hashes with GChecksum and (ostree 2022.7) replaces an existing object,

@@ -151,6 +151,13 @@ berth_json_parse (const gchar *text, gssize length, GError **error)
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
+  /* empty GBytes (an empty HTTP body, say) have no data: json-glib is
+   * critical about NULL and returns FALSE without an error */
+  if (text == NULL)
+    {
+      text = "";
+      length = 0;
+    }
   if (!berth_json_text_check (text, length < 0 ? strlen (text) : (gsize)length,
                               BERTH_JSON_MAX_DEPTH, &local_error)
       || !json_parser_load_from_data (parser, text, length, &local_error)
@@ -158,7 +165,7 @@ berth_json_parse (const gchar *text, gssize length, GError **error)
           && !berth_json_node_check_utf8 (json_parser_get_root (parser), &local_error)))
     {
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT, "invalid JSON: %s",
-                   local_error->message);
+                   local_error != NULL ? local_error->message : "unreadable");
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -240,6 +247,28 @@ berth_json_object_get_string (JsonObject *object, const gchar *name)
       || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/**
+ * berth_json_object_get_int:
+ * @object: a JSON object
+ * @name: a member's name
+ * @default_value: what a missing member, or one that is not an integer, reads as
+ *
+ * Unlike json_object_get_int_member_with_default(), which is critical about
+ * an object or an array and casts a double, this takes only an integer.
+ *
+ * Returns: the member's value if it is an integer, else @default_value
+ */
+gint64
+berth_json_object_get_int (JsonObject *object, const gchar *name, gint64 default_value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return default_value;
+  return json_node_get_int (node);
 }
 
 /**

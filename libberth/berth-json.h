@@ -14,6 +14,7 @@ JsonNode *berth_json_parse (const gchar *text, gssize length, GError **error);
 GVariant *berth_json_to_dbus_variant (JsonNode *node);
 
 const gchar *berth_json_object_get_string (JsonObject *object, const gchar *name);
+gint64 berth_json_object_get_int (JsonObject *object, const gchar *name, gint64 default_value);
 GStrv berth_json_object_get_strv (JsonObject *object, const gchar *name, GError **error);
 void berth_json_builder_set_string (JsonBuilder *builder, const gchar *name, const gchar *value);
 void

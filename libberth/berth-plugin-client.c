@@ -325,6 +325,13 @@ parse_head (GByteArray *buffer, Head *head, GError **error)
   head->chunked = FALSE;
   if (head->header_end < 0)
     return TRUE;
+  /* a NUL would cut the text short: no status line at all, or headers lost */
+  if (memchr (buffer->data, '\0', head->header_end) != NULL)
+    {
+      g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                           "not an HTTP response: a NUL byte in its headers");
+      return FALSE;
+    }
   text = g_strndup ((const gchar *)buffer->data, head->header_end);
   lines = g_strsplit (text, "\r\n", -1);
   status = g_strsplit (lines[0], " ", 3);
@@ -414,6 +421,9 @@ call_complete (GTask *task, guint status, const gchar *body, gsize body_len)
   JsonObject *object = NULL;
   const gchar *err = NULL;
 
+  /* an empty chunked body is an empty GByteArray, whose data is NULL */
+  if (body == NULL)
+    body = "";
   call->status = status;
   if (body_len > 0)
     node = berth_json_parse (body, body_len, &error);
@@ -506,6 +516,17 @@ call_try_finish (GTask *task, gboolean eof)
   have = call->buffer->len - head.header_end;
   if (head.chunked)
     {
+      /* the encoded body is bounded too (twice the limit leaves room for
+       * any sane framing): a chunk-size line that never ends would grow the
+       * buffer without end, and each read decodes all of it again */
+      if (have / 2 > limit)
+        {
+          g_autofree gchar *what = g_strdup_printf ("the response of the plugin on %s is larger "
+                                                    "than %" G_GSIZE_FORMAT " bytes",
+                                                    call->client->socket_path, limit);
+          call_fail (task, NULL, what);
+          return TRUE;
+        }
       if (!decode_chunked (body, have, limit, &chunked_body, &error))
         {
           g_autofree gchar *what

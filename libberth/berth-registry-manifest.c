@@ -121,8 +121,8 @@ parse_descriptor (JsonNode *node, BerthRegistryDescriptor *out, const gchar *wha
       return FALSE;
     }
   obj = json_node_get_object (node);
-  media_type = json_object_get_string_member_with_default (obj, "mediaType", NULL);
-  digest = json_object_get_string_member_with_default (obj, "digest", NULL);
+  media_type = berth_json_object_get_string (obj, "mediaType");
+  digest = berth_json_object_get_string (obj, "digest");
   member = json_object_get_member (obj, "size");
   if (media_type == NULL || *media_type == '\0')
     {
@@ -151,10 +151,16 @@ parse_descriptor (JsonNode *node, BerthRegistryDescriptor *out, const gchar *wha
     {
       JsonNode *pnode = json_object_get_member (obj, "platform");
       JsonObject *p = JSON_NODE_HOLDS_OBJECT (pnode) ? json_node_get_object (pnode) : NULL;
-      const gchar *os = p ? json_object_get_string_member_with_default (p, "os", "") : "";
-      const gchar *arch
-        = p ? json_object_get_string_member_with_default (p, "architecture", "") : "";
-      const gchar *variant = p ? json_object_get_string_member_with_default (p, "variant", "") : "";
+      const gchar *os = p ? berth_json_object_get_string (p, "os") : NULL;
+      const gchar *arch = p ? berth_json_object_get_string (p, "architecture") : NULL;
+      const gchar *variant = p ? berth_json_object_get_string (p, "variant") : NULL;
+
+      if (os == NULL)
+        os = "";
+      if (arch == NULL)
+        arch = "";
+      if (variant == NULL)
+        variant = "";
       out->platform = g_strdup_printf ("%s/%s%s%s", os, arch, *variant ? "/" : "", variant);
     }
   return TRUE;
@@ -227,7 +233,7 @@ berth_registry_manifest_parse (GBytes *bytes, const gchar *content_type, GError 
       return NULL;
     }
   root = json_node_get_object (node);
-  if (json_object_get_int_member_with_default (root, "schemaVersion", 0) != 2)
+  if (berth_json_object_get_int (root, "schemaVersion", 0) != 2)
     {
       g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_NOT_SUPPORTED,
                            "the manifest is not schema version 2 (schema 1 is not supported)");
@@ -241,7 +247,7 @@ berth_registry_manifest_parse (GBytes *bytes, const gchar *content_type, GError 
         *strchr (ct, ';') = '\0';
       g_strstrip (ct);
     }
-  media_type = json_object_get_string_member_with_default (root, "mediaType", NULL);
+  media_type = berth_json_object_get_string (root, "mediaType");
   if (media_type != NULL && ct != NULL
       && (berth_registry_media_type_is_manifest (ct) || berth_registry_media_type_is_index (ct))
       && g_strcmp0 (media_type, ct) != 0)

@@ -7,6 +7,7 @@
 #include <sys/random.h>
 
 #include "berth-error.h"
+#include "berth-json.h"
 #include "berth-volume.h"
 
 /**
@@ -185,22 +186,18 @@ berth_volume_new_from_record (JsonNode *record, GError **error)
       return NULL;
     }
   object = json_node_get_object (record);
-  name = json_object_get_string_member_with_default (object, "Name", NULL);
-  driver = json_object_get_string_member_with_default (object, "Driver", NULL);
+  name = berth_json_object_get_string (object, "Name");
+  driver = berth_json_object_get_string (object, "Driver");
   if (name == NULL || !berth_volume_name_is_valid (name) || driver == NULL || driver[0] == '\0')
     {
       g_set_error_literal (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
                            "a volume record needs a valid Name and a Driver");
       return NULL;
     }
-  self = berth_volume_new (name, driver,
-                           json_object_get_string_member_with_default (object, "PluginId", NULL));
-  berth_volume_set_created_at (
-    self, json_object_get_string_member_with_default (object, "CreatedAt", self->created_at));
-  berth_volume_set_mountpoint (
-    self, json_object_get_string_member_with_default (object, "Mountpoint", NULL));
-  berth_volume_set_scope (self,
-                          json_object_get_string_member_with_default (object, "Scope", "local"));
+  self = berth_volume_new (name, driver, berth_json_object_get_string (object, "PluginId"));
+  berth_volume_set_created_at (self, berth_json_object_get_string (object, "CreatedAt"));
+  berth_volume_set_mountpoint (self, berth_json_object_get_string (object, "Mountpoint"));
+  berth_volume_set_scope (self, berth_json_object_get_string (object, "Scope"));
   self->labels = string_map_from_json (json_object_get_member (object, "Labels"));
   self->options = string_map_from_json (json_object_get_member (object, "Options"));
   mounts = json_object_has_member (object, "Mounts")
@@ -216,10 +213,9 @@ berth_volume_new_from_record (JsonNode *record, GError **error)
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       mount = json_node_get_object (element);
-      id = json_object_get_string_member_with_default (mount, "ID", NULL);
+      id = berth_json_object_get_string (mount, "ID");
       if (id != NULL)
-        berth_volume_add_mount (self, id,
-                                json_object_get_string_member_with_default (mount, "Path", NULL));
+        berth_volume_add_mount (self, id, berth_json_object_get_string (mount, "Path"));
     }
   return g_steal_pointer (&self);
 }

@@ -237,9 +237,9 @@ registry_messages (GBytes *body)
     {
       /* token servers answer {"details": ...} or {"error": ...} */
       JsonObject *obj = json_node_get_object (node);
-      const gchar *m = json_object_get_string_member_with_default (obj, "details", NULL);
+      const gchar *m = berth_json_object_get_string (obj, "details");
       if (m == NULL)
-        m = json_object_get_string_member_with_default (obj, "error", NULL);
+        m = berth_json_object_get_string (obj, "error");
       return g_strdup (m);
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (errors)); i++)
@@ -248,7 +248,7 @@ registry_messages (GBytes *body)
       const gchar *m;
       if (!JSON_NODE_HOLDS_OBJECT (e))
         continue;
-      m = json_object_get_string_member_with_default (json_node_get_object (e), "message", NULL);
+      m = berth_json_object_get_string (json_node_get_object (e), "message");
       if (m == NULL)
         continue;
       if (out->len > 0)
@@ -318,6 +318,18 @@ basic_value (BerthRegistrySession *self)
   return g_strconcat ("Basic ", b64, NULL);
 }
 
+/* what libsoup makes a message of: http(s) with a host; a registry's
+ * redirect or token realm may name anything */
+static gboolean
+uri_is_http (GUri *uri)
+{
+  const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const gchar *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return (g_strcmp0 (scheme, "https") == 0 || g_strcmp0 (scheme, "http") == 0) && host != NULL
+         && *host != '\0';
+}
+
 static gboolean
 fetch_token (BerthRegistrySession *self,
              GHashTable *params,
@@ -356,6 +368,15 @@ fetch_token (BerthRegistrySession *self,
   else
     g_string_truncate (url, url->len - 1);
 
+  {
+    g_autoptr(GUri) parsed = g_uri_parse (url->str, SOUP_HTTP_URI_FLAGS, NULL);
+    if (!uri_is_http (parsed))
+      {
+        g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                     "the registry %s names an invalid token realm “%s”", self->host, realm);
+        return FALSE;
+      }
+  }
   for (guint attempt = 0;; attempt++)
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", url->str);
@@ -416,16 +437,16 @@ fetch_token (BerthRegistrySession *self,
       return FALSE;
     }
   obj = json_node_get_object (node);
-  token = json_object_get_string_member_with_default (obj, "token", NULL);
+  token = berth_json_object_get_string (obj, "token");
   if (token == NULL || *token == '\0')
-    token = json_object_get_string_member_with_default (obj, "access_token", NULL);
+    token = berth_json_object_get_string (obj, "access_token");
   if (token == NULL || *token == '\0')
     {
       g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "the token server %s gave no token",
                    realm);
       return FALSE;
     }
-  expires_in = json_object_get_int_member_with_default (obj, "expires_in", 60);
+  expires_in = berth_json_object_get_int (obj, "expires_in", 60);
   value = g_strconcat ("Bearer ", token, NULL);
   set_authorization (self, value);
   if (self->token_key != NULL)
@@ -554,6 +575,13 @@ berth_registry_session_send (BerthRegistrySession *self,
                        local_error->message);
           return NULL;
         }
+      /* a redirect may name anything: libsoup makes no message of a URL
+       * that is not http(s) with a host ("http:/x", "file:///…") */
+      if (!uri_is_http (uri))
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "%s: invalid URL: %s", what, url);
+          return NULL;
+        }
       msg = soup_message_new_from_uri (request->method, uri);
       soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
       g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self);
@@ -624,9 +652,25 @@ berth_registry_session_send (BerthRegistrySession *self,
                                             : "too many redirects");
               return NULL;
             }
-          next = g_uri_resolve_relative (url, location, SOUP_HTTP_URI_FLAGS, error);
+          /* an absolute target must be one libsoup can fetch; GLib 2.74
+           * fails on some ("https:/..//x") without setting an error */
+          {
+            g_autoptr(GUri) absolute = g_uri_parse (location, SOUP_HTTP_URI_FLAGS, NULL);
+            if (absolute != NULL && !uri_is_http (absolute))
+              {
+                g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "%s: a redirect to “%s”", what,
+                             location);
+                return NULL;
+              }
+          }
+          next = g_uri_resolve_relative (url, location, SOUP_HTTP_URI_FLAGS, &local_error);
           if (next == NULL)
-            return NULL;
+            {
+              g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED, "%s: a redirect to “%s”: %s",
+                           what, location,
+                           local_error != NULL ? local_error->message : "not a URL");
+              return NULL;
+            }
           g_debug ("%s: redirected to %s", what, next);
           g_free (url);
           url = g_steal_pointer (&next);

@@ -100,9 +100,10 @@ berth_registry_transport_store_token (BerthRegistryTransport *self,
                                       gint64 expires_in)
 {
   TokenEntry *e = g_new0 (TokenEntry, 1);
-  /* at least 60 s, as containers/image; renewed 10 s early */
+  /* at least 60 s, as containers/image; renewed 10 s early; at most a day,
+   * which also keeps a token server's expires_in from overflowing */
   e->value = g_strdup (token);
-  e->expires = g_get_monotonic_time () + (MAX (expires_in, 60) - 10) * G_USEC_PER_SEC;
+  e->expires = g_get_monotonic_time () + (CLAMP (expires_in, 60, 24 * 3600) - 10) * G_USEC_PER_SEC;
   g_mutex_lock (&self->lock);
   g_hash_table_replace (self->tokens, g_strdup (key), e);
   g_mutex_unlock (&self->lock);

@@ -273,8 +273,8 @@ berth_volume_driver_apply_info (BerthVolumeDriver *self,
                                 BerthVolumePlugin *plugin,
                                 JsonObject *info)
 {
-  const gchar *mountpoint = json_object_get_string_member_with_default (info, "Mountpoint", NULL);
-  const gchar *created = json_object_get_string_member_with_default (info, "CreatedAt", NULL);
+  const gchar *mountpoint = berth_json_object_get_string (info, "Mountpoint");
+  const gchar *created = berth_json_object_get_string (info, "CreatedAt");
   JsonNode *status = json_object_get_member (info, "Status");
 
   if (mountpoint != NULL && mountpoint[0] != '\0')
@@ -689,8 +689,7 @@ on_mount_mounted (GObject *source, GAsyncResult *result, gpointer user_data)
       berth_volume_op_return_plugin_error (task, "mount", g_steal_pointer (&error));
       return;
     }
-  mountpoint = json_object_get_string_member_with_default (json_node_get_object (answer),
-                                                           "Mountpoint", NULL);
+  mountpoint = berth_json_object_get_string (json_node_get_object (answer), "Mountpoint");
   host = berth_volume_plugin_host_path (op->plugin, mountpoint, &error);
   if (host == NULL)
     {

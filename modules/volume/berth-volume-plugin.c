@@ -295,7 +295,7 @@ berth_volume_plugin_parse_scope (JsonNode *capabilities)
   member = json_object_get_member (json_node_get_object (capabilities), "Capabilities");
   if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
     caps = json_node_get_object (member);
-  scope = caps != NULL ? json_object_get_string_member_with_default (caps, "Scope", NULL) : NULL;
+  scope = caps != NULL ? berth_json_object_get_string (caps, "Scope") : NULL;
   if (scope != NULL && g_ascii_strcasecmp (scope, "global") == 0)
     return "global";
   if (scope != NULL && scope[0] != '\0' && g_ascii_strcasecmp (scope, "local") != 0)

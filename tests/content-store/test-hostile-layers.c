@@ -6,6 +6,8 @@
  * refused layer leaves no ref and no staging directory behind */
 #include "config.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -369,6 +371,50 @@ test_byte_bomb (Fixture *f, gconstpointer data)
   assert_refused_blob (f, bomb, CS_TAR_GZIP, "more than 4194304 bytes", "max-layer-bytes");
 }
 
+static la_ssize_t
+append_to_array (struct archive *a, void *user_data, const void *buf, size_t len)
+{
+  g_byte_array_append (user_data, buf, (guint)len);
+  return (la_ssize_t)len;
+}
+
+/* a pax tar of one sparse file: 64 MiB of hole, then one byte */
+static GBytes *
+sparse_tar (void)
+{
+  const la_int64_t hole = 64 * 1024 * 1024;
+  GByteArray *out = g_byte_array_new ();
+  struct archive *a = archive_write_new ();
+  struct archive_entry *ae = archive_entry_new ();
+
+  archive_write_set_format_pax_restricted (a);
+  g_assert_cmpint (archive_write_open (a, out, NULL, append_to_array, NULL), ==, ARCHIVE_OK);
+  archive_entry_set_pathname (ae, "sparse");
+  archive_entry_set_filetype (ae, AE_IFREG);
+  archive_entry_set_perm (ae, 0644);
+  archive_entry_set_size (ae, hole + 1);
+  archive_entry_sparse_add_entry (ae, hole, 1);
+  g_assert_cmpint (archive_write_header (a, ae), ==, ARCHIVE_OK);
+  /* the writer takes the data regions only, in order */
+  g_assert_cmpint (archive_write_data (a, "x", 1), ==, 1);
+  g_assert_cmpint (archive_write_close (a), ==, ARCHIVE_OK);
+  archive_write_free (a);
+  archive_entry_free (ae);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+test_sparse_bomb (Fixture *f, gconstpointer data)
+{
+  /* a few KiB of tar that unpack to 64 MiB: max-layer-bytes bounds what
+   * the files unpack to as well as the tar (found by fuzzing) */
+  g_autoptr(GBytes) bomb = sparse_tar ();
+
+  g_test_message ("sparse bomb of %" G_GSIZE_FORMAT " bytes", g_bytes_get_size (bomb));
+  g_assert_cmpuint (g_bytes_get_size (bomb), <, 64 * 1024);
+  assert_refused_blob (f, bomb, CS_TAR, "\"sparse\"", "unpack to more than 4194304 bytes");
+}
+
 static void
 test_bad_streams (Fixture *f, gconstpointer data)
 {
@@ -445,6 +491,7 @@ main (int argc, char **argv)
     { "bad-names", test_bad_names },
     { "entry-bomb", test_entry_bomb },
     { "byte-bomb", test_byte_bomb },
+    { "sparse-bomb", test_sparse_bomb },
     { "bad-streams", test_bad_streams },
     { "xattrs-and-modes", test_xattrs_and_modes },
   };

@@ -27,6 +27,7 @@ typedef struct
   gboolean stall_always;
   gboolean ignore_range;
   gboolean redirect;
+  const gchar *redirect_to; /* non-NULL: blobs redirect here, verbatim */
   /* what was seen */
   gchar *scope_seen;
   guint range_requests;
@@ -155,6 +156,13 @@ registry_handler (SoupServer *server,
   if ((tail = strstr (path, "/blobs/")) != NULL)
     {
       const gchar *digest = tail + strlen ("/blobs/");
+      if (fake->redirect_to != NULL)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                        fake->redirect_to);
+          soup_server_message_set_status (msg, 307, NULL);
+          return;
+        }
       if (fake->redirect)
         {
           g_autofree gchar *location = g_strdup_printf ("%s/cdn/%s", fake->cdn_base, digest);
@@ -388,6 +396,76 @@ test_manifest_too_large (Fixture *f, gconstpointer data)
   assert_nothing_partial (f);
   fake_put_manifest (&f->fake, "latest", f->plugin->manifest, BERTH_MEDIA_TYPE_DOCKER_MANIFEST);
   assert_installs (f, transport, NULL);
+}
+
+/* a manifest with no body, or with members of the wrong kinds: an error,
+ * never a crash, nor a critical (fatal in these tests) */
+static void
+test_odd_manifests (Fixture *f, gconstpointer data)
+{
+  const gchar *bodies[] = {
+    "",
+    "{\"schemaVersion\":2,\"mediaType\":[],\"config\":{\"mediaType\":{},\"digest\":[],"
+    "\"size\":1},\"layers\":[{\"mediaType\":null,\"digest\":{},\"size\":\"1\"}]}",
+    "{\"schemaVersion\":{},\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+    "\"manifests\":[{\"platform\":{\"os\":[],\"architecture\":{}}}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(BerthTransport) transport = transport_new (f);
+      g_autoptr(GBytes) bytes = g_bytes_new (bodies[i], strlen (bodies[i]));
+      g_autoptr(GError) error = NULL;
+
+      fake_put_manifest (&f->fake, "latest", bytes, BERTH_MEDIA_TYPE_DOCKER_MANIFEST);
+      g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      assert_nothing_partial (f);
+    }
+  fake_put_manifest (&f->fake, "latest", f->plugin->manifest, BERTH_MEDIA_TYPE_DOCKER_MANIFEST);
+  {
+    g_autoptr(BerthTransport) transport = transport_new (f);
+    assert_installs (f, transport, NULL);
+  }
+}
+
+/* redirects to what libsoup cannot fetch, or GLib cannot resolve, and a
+ * token realm that is no URL: each an error that says so */
+static void
+test_redirect_nowhere (Fixture *f, gconstpointer data)
+{
+  const gchar *targets[] = { "http:/x", "file:///etc/passwd", "https:/..//x", "x:y" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autoptr(BerthTransport) transport = transport_new (f);
+      g_autoptr(GError) error = NULL;
+
+      f->fake.redirect_to = targets[i];
+      g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      if (strstr (error->message, targets[i]) == NULL)
+        g_error ("\"%s\" not in \"%s\"", targets[i], error->message);
+      assert_nothing_partial (f);
+    }
+  f->fake.redirect_to = NULL;
+  f->fake.realm = g_strdup ("https://");
+  {
+    g_autoptr(BerthTransport) transport = transport_new (f);
+    g_autoptr(GError) error = NULL;
+    g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "invalid token realm"));
+    assert_nothing_partial (f);
+  }
+  g_clear_pointer (&f->fake.realm, g_free);
+  {
+    g_autoptr(BerthTransport) transport = transport_new (f);
+    assert_installs (f, transport, NULL);
+  }
 }
 
 static void
@@ -702,6 +780,10 @@ main (int argc, char **argv)
   g_test_add ("/registry-lies/parallel-layers", Fixture, NULL, fixture_setup, test_parallel_layers,
               fixture_teardown);
   g_test_add ("/registry-lies/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/registry-lies/odd-manifests", Fixture, NULL, fixture_setup, test_odd_manifests,
+              fixture_teardown);
+  g_test_add ("/registry-lies/redirect-nowhere", Fixture, NULL, fixture_setup,
+              test_redirect_nowhere, fixture_teardown);
   g_test_add ("/registry-lies/bearer", Fixture, NULL, fixture_setup, test_bearer, fixture_teardown);
   g_test_add ("/registry-lies/login-bearer", Fixture, NULL, fixture_setup, test_login_bearer,
               fixture_teardown);

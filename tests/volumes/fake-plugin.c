@@ -213,6 +213,27 @@ on_run (GThreadedSocketService *service,
           g_output_stream_write_all (out, half, strlen (half), NULL, NULL, NULL);
         }
         break;
+      case FAKE_EMPTY_CHUNKED_500:
+        {
+          const gchar *answer_500 = "HTTP/1.1 500 X\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+          g_output_stream_write_all (out, answer_500, strlen (answer_500), NULL, NULL, NULL);
+        }
+        break;
+      case FAKE_NUL_HEADER:
+        {
+          const gchar nul_header[] = "HTTP/1.1 200 OK\r\nX-A: b\0c\r\nContent-Length: 2\r\n\r\n{}";
+          g_output_stream_write_all (out, nul_header, sizeof nul_header - 1, NULL, NULL, NULL);
+        }
+        break;
+      case FAKE_ENDLESS_CHUNK:
+        {
+          const gchar *head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+          g_autofree gchar *digits = g_malloc (3 * 1024 * 1024);
+          memset (digits, 'f', 3 * 1024 * 1024);
+          g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+          g_output_stream_write_all (out, digits, 3 * 1024 * 1024, NULL, NULL, NULL);
+        }
+        break;
       default:
         g_assert_not_reached ();
     }

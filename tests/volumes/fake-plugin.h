@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * @FAKE_CLOSE: reads the request and closes the connection
  * @FAKE_DIE: sends half of its answer and closes the connection
  * @FAKE_CHUNKED: answers as @FAKE_OK, chunked
+ * @FAKE_EMPTY_CHUNKED_500: 500 with a chunked body of no chunks
+ * @FAKE_NUL_HEADER: 200 with a NUL byte among its headers
+ * @FAKE_ENDLESS_CHUNK: 200, chunked, then a chunk-size line of 3 MiB
  */
 typedef enum
 {
@@ -30,6 +33,9 @@ typedef enum
   FAKE_CLOSE,
   FAKE_DIE,
   FAKE_CHUNKED,
+  FAKE_EMPTY_CHUNKED_500,
+  FAKE_NUL_HEADER,
+  FAKE_ENDLESS_CHUNK,
 } FakeBehaviour;
 
 typedef struct _FakePlugin FakePlugin;

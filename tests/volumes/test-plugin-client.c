@@ -143,6 +143,15 @@ test_errors (Fixture *f, gconstpointer data)
   expect_error (f, "VolumeDriver.Remove", FAKE_CLOSE, BERTH_ERROR_FAILED, closed);
   expect_error (f, "VolumeDriver.Unmount", FAKE_DIE, BERTH_ERROR_FAILED,
                 "closed the connection in the middle of its answer");
+  /* what fuzzing found: an error with no body at all, a NUL among the
+   * headers, and a chunk-size line that never ends (bounded, not buffered
+   * and decoded again on every read) */
+  expect_error (f, "VolumeDriver.Mount", FAKE_EMPTY_CHUNKED_500, BERTH_ERROR_FAILED,
+                "VolumeDriver.Mount");
+  expect_error (f, "VolumeDriver.Get", FAKE_NUL_HEADER, BERTH_ERROR_FAILED,
+                "a NUL byte in its headers");
+  expect_error (f, "VolumeDriver.List", FAKE_ENDLESS_CHUNK, BERTH_ERROR_FAILED,
+                "is larger than 1048576 bytes");
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(JsonNode) answer = NULL;
