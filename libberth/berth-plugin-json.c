@@ -1126,6 +1126,37 @@ scan_document (const gchar *data, gsize length, gboolean *trailing, GError **err
   return TRUE;
 }
 
+/* how many bytes the escape at @i spans: 2, or 6 for \uXXXX, or 12 for a
+ * surrogate pair; 0 for half a pair, which json-glib 1.6 decodes into bytes
+ * that are not UTF-8 (and leaks memory on some malformed pairs) */
+static gsize
+escape_length (const gchar *data, gsize length, gsize i)
+{
+  guint unit;
+
+  if (i + 5 >= length || data[i + 1] != 'u')
+    return 2;
+  for (guint k = 2; k <= 5; k++)
+    {
+      if (!g_ascii_isxdigit (data[i + k]))
+        return 2;
+    }
+  unit = scan_hex4 (data + i + 2);
+  if (unit >= 0xDC00 && unit <= 0xDFFF)
+    return 0;
+  if (unit < 0xD800 || unit > 0xDBFF)
+    return 6;
+  if (i + 11 >= length || data[i + 6] != '\\' || data[i + 7] != 'u')
+    return 0;
+  for (guint k = 8; k <= 11; k++)
+    {
+      if (!g_ascii_isxdigit (data[i + k]))
+        return 0;
+    }
+  unit = scan_hex4 (data + i + 8);
+  return unit >= 0xDC00 && unit <= 0xDFFF ? 12 : 0;
+}
+
 /**
  * berth_json_text_check:
  * @data: JSON text
@@ -1157,7 +1188,16 @@ berth_json_text_check (const gchar *data, gsize length, guint max_depth, GError 
       if (in_string)
         {
           if (c == '\\')
-            i++;
+            {
+              gsize n = escape_length (data, length, i);
+              if (n == 0)
+                {
+                  g_set_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT,
+                               "unpaired surrogate \\u escape at byte %" G_GSIZE_FORMAT, i);
+                  return FALSE;
+                }
+              i += n - 1;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;

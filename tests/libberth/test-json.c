@@ -65,6 +65,14 @@ test_json_parse_errors (void)
   g_autoptr(JsonNode) pair = berth_json_parse ("[\"\\ud83d\\ude00\", \"\\\\ud800\"]", -1, NULL);
 
   g_assert_nonnull (pair);
+  /* refused before json-glib, which leaks on some malformed pairs */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = berth_json_parse ("[\"a\\ud800\\u0e66\"]", -1, &error);
+    g_assert_null (node);
+    g_assert_error (error, BERTH_ERROR, BERTH_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "unpaired surrogate"));
+  }
   /* deep enough to overflow the stack in json-glib, which must never see it */
   for (guint i = 0; i < 500000; i++)
     g_string_append_c (deep, '[');
