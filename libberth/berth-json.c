@@ -178,22 +178,23 @@ berth_json_parse (const gchar *text, gssize length, GError **error)
   return json_node_copy (root);
 }
 
-/**
- * berth_json_to_dbus_variant:
- * @node: a JSON value
- *
- * Converts JSON to a value D-Bus can carry: objects as `a{sv}` (member
- * order kept), arrays as `av`, integers as `x`. D-Bus has no null and no
- * maybe type, so null becomes an empty `ay`, which berth's templates and
- * JSON writer read back as null.
- *
- * Returns: (transfer floating): the value
- */
-GVariant *
-berth_json_to_dbus_variant (JsonNode *node)
+/* D-Bus nests containers at most 64 deep and every JSON level takes two or
+ * three (an array, a dict entry, a variant): deeper values travel as their
+ * JSON text, or GDBus would refuse the whole reply (a plugin's volume Status
+ * can nest as it likes) */
+#define BERTH_JSON_DBUS_MAX_DEPTH 16
+
+static GVariant *
+to_dbus_variant (JsonNode *node, guint depth)
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_variant_new_bytestring ("");
+  if ((JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
+      && depth >= BERTH_JSON_DBUS_MAX_DEPTH)
+    {
+      g_autofree gchar *text = berth_json_to_string (node, FALSE);
+      return g_variant_new_string (text);
+    }
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
@@ -203,7 +204,7 @@ berth_json_to_dbus_variant (JsonNode *node)
       for (GList *l = members; l != NULL; l = l->next)
         g_variant_builder_add (
           &builder, "{sv}", (const gchar *)l->data,
-          berth_json_to_dbus_variant (json_object_get_member (object, l->data)));
+          to_dbus_variant (json_object_get_member (object, l->data), depth + 1));
       return g_variant_builder_end (&builder);
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
@@ -213,7 +214,7 @@ berth_json_to_dbus_variant (JsonNode *node)
       g_variant_builder_init (&builder, G_VARIANT_TYPE ("av"));
       for (guint i = 0; i < json_array_get_length (array); i++)
         g_variant_builder_add (&builder, "v",
-                               berth_json_to_dbus_variant (json_array_get_element (array, i)));
+                               to_dbus_variant (json_array_get_element (array, i), depth + 1));
       return g_variant_builder_end (&builder);
     }
   switch (json_node_get_value_type (node))
@@ -229,6 +230,24 @@ berth_json_to_dbus_variant (JsonNode *node)
       default:
         return g_variant_new_bytestring ("");
     }
+}
+
+/**
+ * berth_json_to_dbus_variant:
+ * @node: a JSON value
+ *
+ * Converts JSON to a value D-Bus can carry: objects as `a{sv}` (member
+ * order kept), arrays as `av`, integers as `x`. D-Bus has no null and no
+ * maybe type, so null becomes an empty `ay`, which berth's templates and
+ * JSON writer read back as null. Objects and arrays nested deeper than
+ * 16 levels are carried as their JSON text.
+ *
+ * Returns: (transfer floating): the value
+ */
+GVariant *
+berth_json_to_dbus_variant (JsonNode *node)
+{
+  return to_dbus_variant (node, 0);
 }
 
 /**

@@ -41,6 +41,38 @@ test_json_go_style (void)
                    "}");
 }
 
+/* JSON of any depth the parser takes makes a D-Bus message that GDBus
+ * reads back: what lies deeper than D-Bus can nest travels as JSON text */
+static void
+test_json_dbus_depth (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GDBusMessage) message = g_dbus_message_new_signal ("/", "org.example.J", "S");
+  g_autoptr(GDBusMessage) back = NULL;
+  g_autofree guchar *blob = NULL;
+  g_autofree gchar *printed = NULL;
+  gsize size = 0;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append (text, "{\"a\":[");
+  g_string_append (text, "1");
+  for (guint i = 0; i < 200; i++)
+    g_string_append (text, "]}");
+  node = berth_json_parse (text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_dbus_message_set_serial (message, 1);
+  g_dbus_message_set_body (message, g_variant_new ("(@a{sv})", berth_json_to_dbus_variant (node)));
+  blob = g_dbus_message_to_blob (message, &size, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  back = g_dbus_message_new_from_blob (blob, size, G_DBUS_CAPABILITY_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  printed = g_variant_print (g_dbus_message_get_body (back), FALSE);
+  /* the deep part is there, as text */
+  g_assert_nonnull (strstr (printed, "'{\"a\":[{\"a\":["));
+}
+
 static void
 test_json_indent (void)
 {
@@ -99,5 +131,6 @@ main (int argc, char **argv)
   g_test_add_func ("/json/go-style", test_json_go_style);
   g_test_add_func ("/json/parse-errors", test_json_parse_errors);
   g_test_add_func ("/json/indent", test_json_indent);
+  g_test_add_func ("/json/dbus-depth", test_json_dbus_depth);
   return g_test_run ();
 }
