@@ -446,6 +446,17 @@ fetch_token (BerthRegistrySession *self,
                    realm);
       return FALSE;
     }
+  /* it goes in a header: libsoup drops a value with a line break in it
+   * (with a critical) and the request would go without authentication */
+  for (const gchar *p = token; *p != '\0'; p++)
+    {
+      if ((guchar)*p < 0x20 || *p == 0x7f)
+        {
+          g_set_error (error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                       "the token server %s gave a token with a control character in it", realm);
+          return FALSE;
+        }
+    }
   expires_in = berth_json_object_get_int (obj, "expires_in", 60);
   value = g_strconcat ("Bearer ", token, NULL);
   set_authorization (self, value);

@@ -27,7 +27,8 @@ typedef struct
   gboolean stall_always;
   gboolean ignore_range;
   gboolean redirect;
-  const gchar *redirect_to; /* non-NULL: blobs redirect here, verbatim */
+  const gchar *redirect_to;  /* non-NULL: blobs redirect here, verbatim */
+  const gchar *token_answer; /* non-NULL: the token server's answer */
   /* what was seen */
   gchar *scope_seen;
   guint range_requests;
@@ -203,7 +204,8 @@ token_handler (SoupServer *server,
   g_autofree gchar *pair = g_strconcat ("berth:", fake->password ? fake->password : "", NULL);
   g_autofree gchar *b64 = g_base64_encode ((const guchar *)pair, strlen (pair));
   g_autofree gchar *want = g_strconcat ("Basic ", b64, NULL);
-  const gchar *ok = "{\"token\":\"good-token\",\"expires_in\":300}";
+  const gchar *ok = fake->token_answer != NULL ? fake->token_answer
+                                               : "{\"token\":\"good-token\",\"expires_in\":300}";
 
   g_free (fake->scope_seen);
   fake->scope_seen = g_strdup (query ? g_hash_table_lookup (query, "scope") : NULL);
@@ -451,6 +453,21 @@ test_redirect_nowhere (Fixture *f, gconstpointer data)
       assert_nothing_partial (f);
     }
   f->fake.redirect_to = NULL;
+  /* a token that cannot go in a header (found by fuzzing: libsoup dropped
+   * it with a critical and the request went without it) */
+  f->fake.realm = g_strdup_printf ("http://%s/token", f->fake.host);
+  f->fake.token_answer = "{\"token\":\"good\ntoken\"}";
+  {
+    g_autoptr(BerthTransport) transport = transport_new (f);
+    g_autoptr(GError) error = NULL;
+    g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "control character"));
+    assert_nothing_partial (f);
+  }
+  f->fake.token_answer = NULL;
+  g_free (f->fake.realm);
   f->fake.realm = g_strdup ("https://");
   {
     g_autoptr(BerthTransport) transport = transport_new (f);
