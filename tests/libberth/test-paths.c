@@ -69,6 +69,9 @@ test_paths_relative_and_ensure (void)
   g_assert_false (berth_paths_ensure (paths, BERTH_PATH_ROOT, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "/proc/berth-cannot-exist"));
+  g_clear_error (&error);
+  g_assert_true (berth_rm_rf (tmp, &error));
+  g_assert_no_error (error);
 }
 
 int
