@@ -932,11 +932,42 @@ scan_hex4 (const gchar *p)
   return value;
 }
 
+/* how many bytes the escape at @i spans: 2, or 6 for \uXXXX, or 12 for a
+ * surrogate pair; 0 for half a pair, which json-glib 1.6 decodes into bytes
+ * that are not UTF-8 (and leaks memory on some malformed pairs) */
+static gsize
+escape_length (const gchar *data, gsize length, gsize i)
+{
+  guint unit;
+
+  if (i + 5 >= length || data[i + 1] != 'u')
+    return 2;
+  for (guint k = 2; k <= 5; k++)
+    {
+      if (!g_ascii_isxdigit (data[i + k]))
+        return 2;
+    }
+  unit = scan_hex4 (data + i + 2);
+  if (unit >= 0xDC00 && unit <= 0xDFFF)
+    return 0;
+  if (unit < 0xD800 || unit > 0xDBFF)
+    return 6;
+  if (i + 11 >= length || data[i + 6] != '\\' || data[i + 7] != 'u')
+    return 0;
+  for (guint k = 8; k <= 11; k++)
+    {
+      if (!g_ascii_isxdigit (data[i + k]))
+        return 0;
+    }
+  unit = scan_hex4 (data + i + 8);
+  return unit >= 0xDC00 && unit <= 0xDFFF ? 12 : 0;
+}
+
 static gboolean
 scan_string (JsonScan *scan, GError **error)
 {
   gsize escape;
-  guint unit;
+  gsize n;
 
   scan->pos++;
   for (;;)
@@ -973,26 +1004,11 @@ scan_string (JsonScan *scan, GError **error)
         }
       if (strncmp (scan->data + escape + 2, "0000", 4) == 0)
         return scan_error (scan, error, "\\u0000 in a string is not accepted");
-      unit = scan_hex4 (scan->data + escape + 2);
-      if (unit >= 0xDC00 && unit <= 0xDFFF)
+      /* json-glib turns half a surrogate pair into bytes that are not UTF-8 */
+      n = escape_length (scan->data, scan->length, escape);
+      if (n == 0)
         return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
-      if (unit >= 0xD800 && unit <= 0xDBFF)
-        {
-          /* json-glib turns a lone one into bytes that are not UTF-8 */
-          if (escape + 11 >= scan->length || scan->data[escape + 6] != '\\'
-              || scan->data[escape + 7] != 'u')
-            return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
-          for (guint i = 8; i <= 11; i++)
-            {
-              if (!g_ascii_isxdigit (scan->data[escape + i]))
-                return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
-            }
-          unit = scan_hex4 (scan->data + escape + 8);
-          if (unit < 0xDC00 || unit > 0xDFFF)
-            return scan_error (scan, error, "unpaired surrogate \\u escape in a string");
-          scan->pos += 6;
-        }
-      scan->pos += 6;
+      scan->pos += n;
     }
 }
 
@@ -1124,37 +1140,6 @@ scan_document (const gchar *data, gsize length, gboolean *trailing, GError **err
       return scan_error (&scan, error, "unexpected data after the JSON object");
     }
   return TRUE;
-}
-
-/* how many bytes the escape at @i spans: 2, or 6 for \uXXXX, or 12 for a
- * surrogate pair; 0 for half a pair, which json-glib 1.6 decodes into bytes
- * that are not UTF-8 (and leaks memory on some malformed pairs) */
-static gsize
-escape_length (const gchar *data, gsize length, gsize i)
-{
-  guint unit;
-
-  if (i + 5 >= length || data[i + 1] != 'u')
-    return 2;
-  for (guint k = 2; k <= 5; k++)
-    {
-      if (!g_ascii_isxdigit (data[i + k]))
-        return 2;
-    }
-  unit = scan_hex4 (data + i + 2);
-  if (unit >= 0xDC00 && unit <= 0xDFFF)
-    return 0;
-  if (unit < 0xD800 || unit > 0xDBFF)
-    return 6;
-  if (i + 11 >= length || data[i + 6] != '\\' || data[i + 7] != 'u')
-    return 0;
-  for (guint k = 8; k <= 11; k++)
-    {
-      if (!g_ascii_isxdigit (data[i + k]))
-        return 0;
-    }
-  unit = scan_hex4 (data + i + 8);
-  return unit >= 0xDC00 && unit <= 0xDFFF ? 12 : 0;
 }
 
 /**
