@@ -402,6 +402,29 @@ test_manifest_too_large (Fixture *f, gconstpointer data)
 
 /* a manifest with no body, or with members of the wrong kinds: an error,
  * never a crash, nor a critical (fatal in these tests) */
+/* an install through a fresh transport fails, saying @needle if not
+ * %NULL, and leaves nothing behind */
+static void
+assert_install_refused (Fixture *f, const gchar *needle)
+{
+  g_autoptr(BerthTransport) transport = transport_new (f);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  if (needle != NULL && strstr (error->message, needle) == NULL)
+    g_error ("\"%s\" not in \"%s\"", needle, error->message);
+  assert_nothing_partial (f);
+}
+
+static void
+assert_install_works (Fixture *f)
+{
+  g_autoptr(BerthTransport) transport = transport_new (f);
+  assert_installs (f, transport, NULL);
+}
+
 static void
 test_odd_manifests (Fixture *f, gconstpointer data)
 {
@@ -415,21 +438,13 @@ test_odd_manifests (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_autoptr(BerthTransport) transport = transport_new (f);
       g_autoptr(GBytes) bytes = g_bytes_new (bodies[i], strlen (bodies[i]));
-      g_autoptr(GError) error = NULL;
 
       fake_put_manifest (&f->fake, "latest", bytes, BERTH_MEDIA_TYPE_DOCKER_MANIFEST);
-      g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
-      g_assert_nonnull (error);
-      g_test_message ("%s", error->message);
-      assert_nothing_partial (f);
+      assert_install_refused (f, NULL);
     }
   fake_put_manifest (&f->fake, "latest", f->plugin->manifest, BERTH_MEDIA_TYPE_DOCKER_MANIFEST);
-  {
-    g_autoptr(BerthTransport) transport = transport_new (f);
-    assert_installs (f, transport, NULL);
-  }
+  assert_install_works (f);
 }
 
 /* redirects to what libsoup cannot fetch, or GLib cannot resolve, and a
@@ -441,48 +456,21 @@ test_redirect_nowhere (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
-      g_autoptr(BerthTransport) transport = transport_new (f);
-      g_autoptr(GError) error = NULL;
-
       f->fake.redirect_to = targets[i];
-      g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
-      g_assert_nonnull (error);
-      g_test_message ("%s", error->message);
-      if (strstr (error->message, targets[i]) == NULL)
-        g_error ("\"%s\" not in \"%s\"", targets[i], error->message);
-      assert_nothing_partial (f);
+      assert_install_refused (f, targets[i]);
     }
   f->fake.redirect_to = NULL;
   /* a token that cannot go in a header (found by fuzzing: libsoup dropped
    * it with a critical and the request went without it) */
   f->fake.realm = g_strdup_printf ("http://%s/token", f->fake.host);
   f->fake.token_answer = "{\"token\":\"good\ntoken\"}";
-  {
-    g_autoptr(BerthTransport) transport = transport_new (f);
-    g_autoptr(GError) error = NULL;
-    g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
-    g_assert_nonnull (error);
-    g_test_message ("%s", error->message);
-    g_assert_nonnull (strstr (error->message, "control character"));
-    assert_nothing_partial (f);
-  }
+  assert_install_refused (f, "control character");
   f->fake.token_answer = NULL;
   g_free (f->fake.realm);
   f->fake.realm = g_strdup ("https://");
-  {
-    g_autoptr(BerthTransport) transport = transport_new (f);
-    g_autoptr(GError) error = NULL;
-    g_assert_false (reg_install (transport, f->ref, f->target, NULL, &error));
-    g_assert_nonnull (error);
-    g_test_message ("%s", error->message);
-    g_assert_nonnull (strstr (error->message, "invalid token realm"));
-    assert_nothing_partial (f);
-  }
+  assert_install_refused (f, "invalid token realm");
   g_clear_pointer (&f->fake.realm, g_free);
-  {
-    g_autoptr(BerthTransport) transport = transport_new (f);
-    assert_installs (f, transport, NULL);
-  }
+  assert_install_works (f);
 }
 
 static void
